@@ -1,0 +1,408 @@
+"""The in-memory store and its unit of work.
+
+Concurrency: a unit of work takes the store's lock when it starts and releases it when it ends,
+so units of work are serialized; that alone makes overselling and duplicate numbers impossible
+here. Atomicity: repositories hand out private copies of stored aggregates and the unit of work
+writes them back only on commit, so an exception anywhere before commit leaves no trace.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from ordermgmt.domain.base import Aggregate
+from ordermgmt.domain.catalog import Product
+from ordermgmt.domain.customer import Customer
+from ordermgmt.domain.errors import ConcurrencyConflict, Conflict, NotFound
+from ordermgmt.domain.events import DomainEvent
+from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.order import Order
+from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, SupplierReceipt
+from ordermgmt.ports import EventPublisher
+
+A = TypeVar("A", bound=Aggregate)
+K = TypeVar("K", bound=Hashable)
+
+
+class InMemoryStore:
+    """Every aggregate, with the indexes the queries need. Share one between units of work."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.customers: dict[str, Customer] = {}
+        self.products: dict[str, Product] = {}
+        self.locations: dict[str, Location] = {}
+        self.stock: dict[tuple[str, str], StockItem] = {}
+        self.stock_locations: dict[str, set[str]] = {}
+        self.orders: dict[str, Order] = {}
+        self.order_numbers: dict[str, str] = {}
+        self.order_keys: dict[str, str] = {}
+        self.customer_orders: dict[str, list[str]] = {}
+        self.backordered: dict[str, set[str]] = {}
+        self.reserving: dict[tuple[str, str], set[str]] = {}
+        self.requisitions: dict[str, PurchaseRequisition] = {}
+        self.open_requisitions: dict[tuple[str, str], str] = {}
+        self.receipts: dict[str, SupplierReceipt] = {}
+        self.sku_receipts: dict[str, list[str]] = {}
+        self.sequences: dict[str, int] = {}
+
+    # -- index upkeep for orders ------------------------------------------------------------
+
+    def _order_keys(self, order: Order) -> tuple[set[str], set[tuple[str, str]]]:
+        if not order.is_active:
+            return set(), set()
+        backordered = {line.sku for line in order.lines if line.backordered}
+        reserving = {(line.sku, loc) for line in order.lines for loc in line.allocations}
+        return backordered, reserving
+
+    def save_order(self, order: Order, previous: Order | None) -> None:
+        if previous is None:
+            self.order_numbers[order.number] = order.id
+            if order.idempotency_key is not None:
+                self.order_keys[order.idempotency_key] = order.id
+            self.customer_orders.setdefault(order.customer_id, []).append(order.id)
+            old_back: set[str] = set()
+            old_res: set[tuple[str, str]] = set()
+        else:
+            old_back, old_res = self._order_keys(previous)
+        new_back, new_res = self._order_keys(order)
+        for sku in old_back - new_back:
+            self.backordered[sku].discard(order.id)
+        for sku in new_back - old_back:
+            self.backordered.setdefault(sku, set()).add(order.id)
+        for key in old_res - new_res:
+            self.reserving[key].discard(order.id)
+        for key in new_res - old_res:
+            self.reserving.setdefault(key, set()).add(order.id)
+        self.orders[order.id] = order
+
+
+class _Repository(Generic[K, A]):
+    """An identity map of private copies over one dict of the store."""
+
+    kind = "object"
+
+    def __init__(self, uow: InMemoryUnitOfWork, stored: dict[K, A]) -> None:
+        self._uow = uow
+        self._stored = stored
+        self.loaded: dict[K, A] = {}
+        self.base_versions: dict[K, int | None] = {}
+
+    def _find(self, key: K) -> A | None:
+        if key in self.loaded:
+            return self.loaded[key]
+        stored = self._stored.get(key)
+        if stored is None:
+            return None
+        obj = copy.deepcopy(stored)
+        self.loaded[key] = obj
+        self.base_versions[key] = stored.version
+        self._uow.touched.append(obj)
+        return obj
+
+    def _get(self, key: K) -> A:
+        obj = self._find(key)
+        if obj is None:
+            raise NotFound(self.kind, key)
+        return obj
+
+    def _add(self, key: K, obj: A) -> None:
+        if key in self.loaded or key in self._stored:
+            raise Conflict(f"{self.kind} {key!r} already exists", kind=self.kind, key=key)
+        self.loaded[key] = obj
+        self.base_versions[key] = None
+        self._uow.touched.append(obj)
+
+    def changes(self) -> Iterable[tuple[K, A, A | None]]:
+        """(key, new state, stored state) of every loaded object that differs from the store."""
+        for key, obj in self.loaded.items():
+            stored = self._stored.get(key)
+            base = self.base_versions[key]
+            current = None if stored is None else stored.version
+            if current != base:
+                raise ConcurrencyConflict(self.kind, key, base or 0)
+            if stored is not None and obj == stored:
+                continue
+            obj.version = (base or 0) + 1
+            yield key, obj, stored
+
+
+class _Customers(_Repository[str, Customer]):
+    kind = "customer"
+
+    def get(self, customer_id: str) -> Customer:
+        return self._get(customer_id)
+
+    def add(self, customer: Customer) -> None:
+        self._add(customer.id, customer)
+
+
+class _Products(_Repository[str, Product]):
+    kind = "product"
+
+    def find(self, sku: str) -> Product | None:
+        return self._find(sku)
+
+    def add(self, product: Product) -> None:
+        self._add(product.sku, product)
+
+    def list_all(self, *, active_only: bool = False) -> list[Product]:
+        products = [self._get(sku) for sku in sorted(self._stored)]
+        products += [p for s, p in self.loaded.items() if s not in self._stored]
+        products.sort(key=lambda p: p.sku)
+        return [p for p in products if p.active or not active_only]
+
+
+class _Locations(_Repository[str, Location]):
+    kind = "location"
+
+    def find(self, code: str) -> Location | None:
+        return self._find(code)
+
+    def add(self, location: Location) -> None:
+        self._add(location.code, location)
+
+    def list_all(self) -> list[Location]:
+        codes = set(self._stored) | set(self.loaded)
+        return sorted((self._get(c) for c in codes), key=lambda loc: (loc.priority, loc.code))
+
+
+class _Stock(_Repository[tuple[str, str], StockItem]):
+    kind = "stock item"
+
+    def get_for_update(self, sku: str, location: str) -> StockItem:
+        item = self._find((sku, location))
+        if item is None:
+            item = StockItem(sku=sku, location=location)
+            self._add((sku, location), item)
+        return item
+
+    def list_for_update(self, skus: Sequence[str]) -> list[StockItem]:
+        return self._list(skus)
+
+    def list_for_sku(self, sku: str) -> list[StockItem]:
+        return self._list([sku])
+
+    def _list(self, skus: Sequence[str]) -> list[StockItem]:
+        keys = {(sku, loc) for sku in skus for loc in self._uow.store.stock_locations.get(sku, ())}
+        keys |= {key for key in self.loaded if key[0] in skus}
+        return [self._get(key) for key in sorted(keys)]
+
+    def changes(self) -> Iterable[tuple[tuple[str, str], StockItem, StockItem | None]]:
+        for key, item, stored in super().changes():
+            if stored is None and item.on_hand == 0 and item.reserved == 0:
+                continue  # looked at, never stocked: not worth a row
+            yield key, item, stored
+
+
+class _Orders(_Repository[str, Order]):
+    kind = "order"
+
+    def get(self, order_id: str) -> Order:
+        return self._get(order_id)
+
+    def get_by_number(self, number: str) -> Order:
+        order_id = self._uow.store.order_numbers.get(number)
+        if order_id is None:
+            for order in self.loaded.values():
+                if order.number == number:
+                    return order
+            raise NotFound("order", number)
+        return self._get(order_id)
+
+    def find_by_idempotency_key(self, key: str) -> Order | None:
+        order_id = self._uow.store.order_keys.get(key)
+        if order_id is not None:
+            return self._get(order_id)
+        return next((o for o in self.loaded.values() if o.idempotency_key == key), None)
+
+    def add(self, order: Order) -> None:
+        store = self._uow.store
+        if order.number in store.order_numbers:
+            raise Conflict(f"order number {order.number} already exists", number=order.number)
+        key = order.idempotency_key
+        if key is not None and key in store.order_keys:
+            raise Conflict(f"idempotency key {key!r} already used", key=key)
+        self._add(order.id, order)
+
+    def _many(self, ids: Iterable[str], keep: Callable[[Order], bool]) -> list[Order]:
+        wanted = {i: self._get(i) for i in ids}
+        for order in self.loaded.values():
+            if order.id not in wanted and keep(order):
+                wanted[order.id] = order
+        orders = [o for o in wanted.values() if keep(o)]
+        return sorted(orders, key=lambda o: (o.placed_at, o.number))
+
+    def list_for_customer(self, customer_id: str) -> list[Order]:
+        ids = self._uow.store.customer_orders.get(customer_id, [])
+        return self._many(ids, lambda o: o.customer_id == customer_id)
+
+    def list_backordered(self, sku: str | None = None) -> list[Order]:
+        index = self._uow.store.backordered
+        ids = index.get(sku, set()) if sku is not None else set().union(*index.values())
+
+        def keep(order: Order) -> bool:
+            return order.is_active and any(
+                line.backordered and (sku is None or line.sku == sku) for line in order.lines
+            )
+
+        return self._many(ids, keep)
+
+    def list_reserving(self, sku: str, location: str) -> list[Order]:
+        ids = self._uow.store.reserving.get((sku, location), set())
+
+        def keep(order: Order) -> bool:
+            return order.is_active and any(
+                line.sku == sku and line.allocations.get(location) for line in order.lines
+            )
+
+        return self._many(ids, keep)
+
+
+class _Requisitions(_Repository[str, PurchaseRequisition]):
+    kind = "purchase requisition"
+
+    def get(self, requisition_id: str) -> PurchaseRequisition:
+        return self._get(requisition_id)
+
+    def find_open(self, sku: str, location: str) -> PurchaseRequisition | None:
+        for req in self.loaded.values():
+            if (req.sku, req.location) == (sku, location) and req.status is RequisitionStatus.OPEN:
+                return req
+        req_id = self._uow.store.open_requisitions.get((sku, location))
+        if req_id is None:
+            return None
+        req = self._get(req_id)
+        return req if req.status is RequisitionStatus.OPEN else None
+
+    def add(self, requisition: PurchaseRequisition) -> None:
+        if self.find_open(requisition.sku, requisition.location) is not None:
+            raise Conflict(
+                f"a requisition for {requisition.sku} at {requisition.location} is already open",
+                sku=requisition.sku,
+                location=requisition.location,
+            )
+        self._add(requisition.id, requisition)
+
+    def list_open(self) -> list[PurchaseRequisition]:
+        ids = set(self._uow.store.open_requisitions.values()) | set(self.loaded)
+        found = [self._get(i) for i in ids]
+        return sorted(
+            (r for r in found if r.status is RequisitionStatus.OPEN),
+            key=lambda r: (r.raised_at, r.id),
+        )
+
+
+class _Receipts(_Repository[str, SupplierReceipt]):
+    kind = "supplier receipt"
+
+    def add(self, receipt: SupplierReceipt) -> None:
+        self._add(receipt.id, receipt)
+
+    def list_for_sku(self, sku: str) -> list[SupplierReceipt]:
+        ids = list(self._uow.store.sku_receipts.get(sku, []))
+        ids += [i for i, r in self.loaded.items() if r.sku == sku and i not in ids]
+        return [self._get(i) for i in ids]
+
+
+class _Sequences:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+        self.taken: dict[str, int] = {}
+
+    def next_value(self, series: str) -> int:
+        current = self.taken.get(series, self._uow.store.sequences.get(series, 0))
+        self.taken[series] = current + 1
+        return current + 1
+
+
+class InMemoryUnitOfWork:
+    """A unit of work over an :class:`InMemoryStore`; publishes events after commit."""
+
+    def __init__(self, store: InMemoryStore, publisher: EventPublisher) -> None:
+        self.store = store
+        self._publisher = publisher
+        self._active = False
+
+    def __enter__(self) -> Self:
+        if self._active:
+            raise RuntimeError("a unit of work cannot be entered twice; make a new one")
+        self.store.lock.acquire()
+        self._active = True
+        self._committed_events: list[DomainEvent] = []
+        self._reset()
+        return self
+
+    def _reset(self) -> None:
+        self.touched: list[Aggregate] = []
+        self.customers = _Customers(self, self.store.customers)
+        self.products = _Products(self, self.store.products)
+        self.locations = _Locations(self, self.store.locations)
+        self.stock = _Stock(self, self.store.stock)
+        self.orders = _Orders(self, self.store.orders)
+        self.requisitions = _Requisitions(self, self.store.requisitions)
+        self.receipts = _Receipts(self, self.store.receipts)
+        self.sequences = _Sequences(self)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        events = self._committed_events
+        self._reset()
+        self._active = False
+        self.store.lock.release()
+        if events:
+            self._publisher.publish(events)
+
+    def commit(self) -> None:
+        if not self._active:
+            raise RuntimeError("commit outside the unit of work's with-block")
+        store = self.store
+        # Compute every change first (this is where a version conflict would surface), then
+        # apply them all: nothing is half-written.
+        customers = list(self.customers.changes())
+        products = list(self.products.changes())
+        locations = list(self.locations.changes())
+        stock = list(self.stock.changes())
+        orders = list(self.orders.changes())
+        requisitions = list(self.requisitions.changes())
+        receipts = list(self.receipts.changes())
+        store.customers.update((key, obj) for key, obj, _ in customers)
+        store.products.update((key, obj) for key, obj, _ in products)
+        store.locations.update((key, obj) for key, obj, _ in locations)
+        for stock_key, item, _ in stock:
+            store.stock[stock_key] = item
+            store.stock_locations.setdefault(stock_key[0], set()).add(stock_key[1])
+        for _, order, previous in orders:
+            store.save_order(order, previous)
+        for _, requisition, _ in requisitions:
+            self._save_requisition(requisition)
+        for key, receipt, previous_receipt in receipts:
+            store.receipts[key] = receipt
+            if previous_receipt is None:
+                store.sku_receipts.setdefault(receipt.sku, []).append(key)
+        store.sequences.update(self.sequences.taken)
+        events: list[DomainEvent] = []
+        for aggregate in self.touched:
+            events.extend(aggregate.take_events())
+        self._committed_events.extend(events)
+        self._reset()
+
+    def rollback(self) -> None:
+        self._reset()
+
+    def _save_requisition(self, req: PurchaseRequisition) -> None:
+        store = self.store
+        store.requisitions[req.id] = req
+        key = (req.sku, req.location)
+        if req.status is RequisitionStatus.OPEN:
+            store.open_requisitions[key] = req.id
+        elif store.open_requisitions.get(key) == req.id:
+            del store.open_requisitions[key]

@@ -1,0 +1,46 @@
+"""What every aggregate shares: a version for optimistic concurrency and pending events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ordermgmt.domain.errors import ValidationError
+from ordermgmt.domain.events import DomainEvent
+
+
+@dataclass(kw_only=True)
+class Aggregate:
+    """An aggregate root with a version (optimistic concurrency) and its pending events."""
+
+    version: int = 0
+    pending_events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+
+    def record(self, event: DomainEvent) -> None:
+        self.pending_events.append(event)
+
+    def take_events(self) -> list[DomainEvent]:
+        events, self.pending_events = self.pending_events, []
+        return events
+
+
+def require_quantity(value: object, field: str = "quantity", *, allow_zero: bool = False) -> int:
+    """A quantity is a whole number > 0 (or >= 0 where ``allow_zero``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(field, value, "must be a whole number")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValidationError(field, value, "must be at least 0" if allow_zero else "must be > 0")
+    return value
+
+
+def require_text(value: object, field: str, *, max_length: int = 200, empty: bool = False) -> str:
+    """A trimmed, printable string of at most ``max_length`` characters."""
+    if not isinstance(value, str):
+        raise ValidationError(field, value, "must be a string")
+    text = value.strip()
+    if not text and not empty:
+        raise ValidationError(field, value, "must not be empty")
+    if len(text) > max_length:
+        raise ValidationError(field, value, f"must be at most {max_length} characters")
+    if any(ord(ch) < 32 for ch in text):
+        raise ValidationError(field, value, "must not contain control characters")
+    return text

@@ -1,0 +1,127 @@
+"""Customers: who buys, how they pay, and on which terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from ordermgmt.domain.base import Aggregate, require_text
+from ordermgmt.domain.errors import ValidationError
+from ordermgmt.domain.events import CustomerRegistered, CustomerUpdated
+from ordermgmt.domain.ids import CustomerId
+from ordermgmt.domain.money import Money
+
+
+class CustomerKind(StrEnum):
+    B2B = "b2b"
+    B2C = "b2c"
+
+
+class PaymentPreference(StrEnum):
+    """How the customer pays. Invoice on account makes a receivable; the others are cash sales."""
+
+    PREPAYMENT = "prepayment"
+    CARD = "card"
+    CASH = "cash"
+    INVOICE = "invoice"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address; ``country`` is an ISO 3166-1 alpha-2 code."""
+
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    line2: str = ""
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        require_text(self.line1, "address.line1")
+        require_text(self.city, "address.city", max_length=100)
+        require_text(self.postal_code, "address.postal_code", max_length=20)
+        require_text(self.line2, "address.line2", empty=True)
+        require_text(self.name, "address.name", empty=True)
+        if not (len(self.country) == 2 and self.country.isascii() and self.country.isupper()):
+            raise ValidationError("address.country", self.country, "must be an ISO 3166 code")
+
+
+MAX_PAYMENT_TERMS_DAYS = 365
+
+
+@dataclass(kw_only=True)
+class Customer(Aggregate):
+    """A customer (Kunde). A credit limit applies to B2B customers only."""
+
+    id: CustomerId
+    name: str
+    kind: CustomerKind
+    payment_preference: PaymentPreference
+    payment_terms_days: int = 0
+    credit_limit: Money | None = None
+    email: str = ""
+    phone: str = ""
+    billing_address: Address | None = None
+    shipping_address: Address | None = None
+    blocked: bool = False
+    registered_at: datetime
+    _changed: list[str] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        self.name = require_text(self.name, "name")
+        self.email = require_text(self.email, "email", max_length=254, empty=True)
+        if self.email and ("@" not in self.email or " " in self.email):
+            raise ValidationError("email", self.email, "is not an e-mail address")
+        self.phone = require_text(self.phone, "phone", max_length=40, empty=True)
+        terms = self.payment_terms_days
+        if isinstance(terms, bool) or not isinstance(terms, int):
+            raise ValidationError("payment_terms_days", terms, "must be a whole number")
+        if not 0 <= terms <= MAX_PAYMENT_TERMS_DAYS:
+            raise ValidationError(
+                "payment_terms_days", terms, f"must be between 0 and {MAX_PAYMENT_TERMS_DAYS}"
+            )
+        if self.credit_limit is not None:
+            if self.kind is not CustomerKind.B2B:
+                raise ValidationError(
+                    "credit_limit", self.credit_limit, "only B2B customers have a credit limit"
+                )
+            if self.credit_limit.is_negative:
+                raise ValidationError("credit_limit", self.credit_limit, "must not be negative")
+
+    @classmethod
+    def register(cls, *, at: datetime, **fields: object) -> Customer:
+        customer = cls(registered_at=at, **fields)  # type: ignore[arg-type]
+        customer.record(
+            CustomerRegistered(
+                occurred_at=at, customer_id=customer.id, name=customer.name, kind=customer.kind
+            )
+        )
+        return customer
+
+    def update(self, *, at: datetime, **changes: object) -> None:
+        """Change the given fields, validating the result as a whole before anything sticks."""
+        allowed = {
+            "name", "kind", "payment_preference", "payment_terms_days", "credit_limit",
+            "email", "phone", "billing_address", "shipping_address", "blocked",
+        }  # fmt: skip
+        unknown = set(changes) - allowed
+        if unknown:
+            field_name = sorted(unknown)[0]
+            raise ValidationError(field_name, changes[field_name], "cannot be changed")
+        before = {name: getattr(self, name) for name in changes}
+        for name, value in changes.items():
+            setattr(self, name, value)
+        try:
+            self.validate()
+        except ValidationError:
+            for name, value in before.items():
+                setattr(self, name, value)
+            raise
+        changed = tuple(sorted(n for n in changes if before[n] != getattr(self, n)))
+        if changed:
+            self.record(CustomerUpdated(occurred_at=at, customer_id=self.id, changed=changed))

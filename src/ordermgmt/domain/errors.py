@@ -1,0 +1,186 @@
+"""The one error family of ordermgmt.
+
+Every error derives from :class:`OrderManagementError`, carries a stable machine-readable
+``code`` and keeps the offending values as attributes, so callers can react without parsing
+messages. Adapters translate driver and SDK errors into these; nothing else leaks out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class OrderManagementError(Exception):
+    """Root of every error ordermgmt raises on purpose."""
+
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = details
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep errors picklable across processes
+        return (_rebuild_error, (type(self), self.message, self.details))
+
+
+def _rebuild_error(
+    cls: type[OrderManagementError], message: str, details: dict[str, Any]
+) -> OrderManagementError:
+    error = cls.__new__(cls)
+    OrderManagementError.__init__(error, message, **details)
+    for key, value in details.items():
+        setattr(error, key, value)
+    return error
+
+
+class ValidationError(OrderManagementError, ValueError):
+    """Input was malformed: ``field`` names what was wrong and ``value`` what was given."""
+
+    code = "validation_error"
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        super().__init__(
+            f"{field}: {reason} (got {shown})", field=field, value=value, reason=reason
+        )
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+
+class CurrencyMismatch(ValidationError):
+    """Two amounts in different currencies were combined, or an amount's currency is wrong here."""
+
+    code = "currency_mismatch"
+
+    def __init__(self, expected: str, got: str, field: str = "currency") -> None:
+        super().__init__(field, got, f"expected currency {expected}, not {got}")
+        self.expected = expected
+        self.got = got
+
+
+class NotFound(OrderManagementError, LookupError):
+    """No ``kind`` with this ``key`` exists."""
+
+    code = "not_found"
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"{kind} {key!r} not found", kind=kind, key=key)
+        self.kind = kind
+        self.key = key
+
+
+class Conflict(OrderManagementError):
+    """The request contradicts the current state (a duplicate, a stale version, a reused key)."""
+
+    code = "conflict"
+
+
+class IdempotencyConflict(Conflict):
+    """An idempotency key was reused for a different request."""
+
+    code = "idempotency_conflict"
+
+    def __init__(self, key: str, existing_order_id: str) -> None:
+        super().__init__(
+            f"idempotency key {key!r} was already used for a different order ({existing_order_id})",
+            key=key,
+            existing_order_id=existing_order_id,
+        )
+        self.key = key
+        self.existing_order_id = existing_order_id
+
+
+class ConcurrencyConflict(Conflict):
+    """Someone else changed the aggregate since it was read (optimistic concurrency)."""
+
+    code = "concurrency_conflict"
+
+    def __init__(self, kind: str, key: object, expected_version: int) -> None:
+        super().__init__(
+            f"{kind} {key!r} was changed concurrently (expected version {expected_version})",
+            kind=kind,
+            key=key,
+            expected_version=expected_version,
+        )
+        self.kind = kind
+        self.key = key
+        self.expected_version = expected_version
+
+
+class InsufficientStock(OrderManagementError):
+    """Fewer units are available at ``location`` than the operation needs."""
+
+    code = "insufficient_stock"
+
+    def __init__(self, sku: str, location: str, requested: int, available: int) -> None:
+        super().__init__(
+            f"{sku} at {location}: {requested} needed but only {available} available",
+            sku=sku,
+            location=location,
+            requested=requested,
+            available=available,
+        )
+        self.sku = sku
+        self.location = location
+        self.requested = requested
+        self.available = available
+
+
+class CreditLimitExceeded(OrderManagementError):
+    """The customer's open amount would exceed the credit limit."""
+
+    code = "credit_limit_exceeded"
+
+    def __init__(self, customer_id: str, limit: object, exposure: object) -> None:
+        super().__init__(
+            f"customer {customer_id}: exposure {exposure} exceeds credit limit {limit}",
+            customer_id=customer_id,
+            limit=limit,
+            exposure=exposure,
+        )
+        self.customer_id = customer_id
+        self.limit = limit
+        self.exposure = exposure
+
+
+class CustomerBlocked(OrderManagementError):
+    """The customer is blocked and may not place orders."""
+
+    code = "customer_blocked"
+
+    def __init__(self, customer_id: str) -> None:
+        super().__init__(f"customer {customer_id} is blocked", customer_id=customer_id)
+        self.customer_id = customer_id
+
+
+class ProductInactive(OrderManagementError):
+    """The product is deactivated and cannot be ordered."""
+
+    code = "product_inactive"
+
+    def __init__(self, sku: str) -> None:
+        super().__init__(f"product {sku} is not active", sku=sku)
+        self.sku = sku
+
+
+class InvalidStateTransition(OrderManagementError):
+    """The ``entity`` cannot go from state ``current`` to ``target``."""
+
+    code = "invalid_state_transition"
+
+    def __init__(self, entity: str, key: object, current: str, target: str) -> None:
+        super().__init__(
+            f"{entity} {key}: cannot go from {current} to {target}",
+            entity=entity,
+            key=key,
+            current=current,
+            target=target,
+        )
+        self.entity = entity
+        self.key = key
+        self.current = current
+        self.target = target

@@ -1,0 +1,198 @@
+"""Domain events: what happened, raised by the aggregates at every step of order-to-cash.
+
+Events are frozen records. Aggregates append them to their ``pending_events``; the unit of work
+collects them from every aggregate it touched and publishes them after commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ordermgmt.domain.money import Money
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DomainEvent:
+    """Base of all events: ``occurred_at`` is the business time it happened."""
+
+    occurred_at: datetime
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly dict: Decimals and Money as strings, datetimes in ISO 8601."""
+        return {"event": self.name, **{k: _plain(v) for k, v in asdict(self).items()}}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        if {"amount", "currency"} <= value.keys() and len(value) == 2:
+            return {"amount": str(value["amount"]), "currency": value["currency"]}
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# -- customers and catalog -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CustomerRegistered(DomainEvent):
+    customer_id: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CustomerUpdated(DomainEvent):
+    customer_id: str
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProductUpserted(DomainEvent):
+    sku: str
+    unit_price: Money
+    active: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProductDeactivated(DomainEvent):
+    sku: str
+
+
+# -- orders ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderPlaced(DomainEvent):
+    order_id: str
+    number: str
+    customer_id: str
+    channel: str
+    total: Money
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderCancelled(DomainEvent):
+    order_id: str
+    number: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderHeld(DomainEvent):
+    order_id: str
+    number: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderReleased(DomainEvent):
+    order_id: str
+    number: str
+
+
+# -- stock -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StockReserved(DomainEvent):
+    order_id: str
+    sku: str
+    location: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReservationReleased(DomainEvent):
+    order_id: str
+    sku: str
+    location: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BackorderCreated(DomainEvent):
+    order_id: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BackorderServed(DomainEvent):
+    order_id: str
+    sku: str
+    location: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BackorderReleased(DomainEvent):
+    order_id: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StockReceived(DomainEvent):
+    receipt_id: str
+    sku: str
+    location: str
+    quantity: int
+    supplier: str
+    reference: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StockAdjusted(DomainEvent):
+    sku: str
+    location: str
+    change: int
+    reason: str
+    on_hand: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StockMoved(DomainEvent):
+    sku: str
+    from_location: str
+    to_location: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StockLow(DomainEvent):
+    sku: str
+    location: str
+    available: int
+    reorder_point: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PurchaseRequisitionRaised(DomainEvent):
+    requisition_id: str
+    sku: str
+    location: str
+    quantity: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PurchaseRequisitionClosed(DomainEvent):
+    requisition_id: str
+    sku: str
+    location: str
+    receipt_id: str

@@ -1,0 +1,147 @@
+"""Stock per sku and location, and the policy that decides where an order's units come from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ordermgmt.domain.base import Aggregate, require_quantity, require_text
+from ordermgmt.domain.errors import InsufficientStock, ValidationError
+
+LOCATION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+
+
+def require_location(value: object, field: str = "location") -> str:
+    """A location code: 1 to 32 letters, digits, ``. _ -``."""
+    if not isinstance(value, str) or not LOCATION_PATTERN.match(value):
+        raise ValidationError(field, value, "must be 1-32 letters, digits or . _ -")
+    return value
+
+
+@dataclass(kw_only=True)
+class Location(Aggregate):
+    """A place that holds stock (warehouse, store). Lower ``priority`` ships first."""
+
+    code: str
+    name: str
+    priority: int = 100
+
+    def __post_init__(self) -> None:
+        self.code = require_location(self.code, "code")
+        self.name = require_text(self.name, "name")
+        if isinstance(self.priority, bool) or not isinstance(self.priority, int):
+            raise ValidationError("priority", self.priority, "must be a whole number")
+
+
+@dataclass(kw_only=True)
+class StockItem(Aggregate):
+    """Units of one sku at one location (Bestand). ``0 <= reserved <= on_hand`` always."""
+
+    sku: str
+    location: str
+    on_hand: int = 0
+    reserved: int = 0
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+    def _short(self, requested: int) -> InsufficientStock:
+        return InsufficientStock(self.sku, self.location, requested, self.available)
+
+    def reserve(self, quantity: int) -> None:
+        require_quantity(quantity)
+        if quantity > self.available:
+            raise self._short(quantity)
+        self.reserved += quantity
+
+    def release(self, quantity: int) -> None:
+        require_quantity(quantity)
+        if quantity > self.reserved:
+            raise ValidationError(
+                "quantity", quantity, f"only {self.reserved} reserved at {self.location}"
+            )
+        self.reserved -= quantity
+
+    def receive(self, quantity: int) -> None:
+        require_quantity(quantity)
+        self.on_hand += quantity
+
+    def remove(self, quantity: int) -> None:
+        """Take unreserved units away (damage, loss, a move to another location)."""
+        require_quantity(quantity)
+        if quantity > self.available:
+            raise self._short(quantity)
+        self.on_hand -= quantity
+
+    def consume(self, quantity: int) -> None:
+        """Reserved units leave the building (shipped): on hand and reserved both fall."""
+        require_quantity(quantity)
+        if quantity > self.reserved:
+            raise ValidationError(
+                "quantity", quantity, f"only {self.reserved} reserved at {self.location}"
+            )
+        self.reserved -= quantity
+        self.on_hand -= quantity
+
+
+# -- allocation --------------------------------------------------------------------------------
+
+#: What an order needs: sku -> quantity still to reserve.
+Demand = Mapping[str, int]
+#: What can be had: sku -> {location: available units}.
+Supply = Mapping[str, Mapping[str, int]]
+#: The decision: sku -> list of (location, quantity).
+Allocation = dict[str, list[tuple[str, int]]]
+
+
+class AllocationPolicy(Protocol):
+    """Decides from which locations an order's units are reserved.
+
+    ``locations`` lists every location code in priority order (first ships first). The policy
+    must never allocate more than ``supply`` offers; what it leaves unallocated is backordered.
+    """
+
+    def allocate(self, demand: Demand, supply: Supply, locations: Sequence[str]) -> Allocation: ...
+
+
+class SingleLocationFirst:
+    """The default policy: ship from one place where possible, split only when necessary.
+
+    1. If one location can fill the whole order (every sku), take the first such location in
+       priority order: one parcel, one shipment.
+    2. Otherwise, per sku: the first location that can fill that sku alone.
+    3. Otherwise split that sku across locations in priority order; the rest is backordered.
+    """
+
+    def allocate(self, demand: Demand, supply: Supply, locations: Sequence[str]) -> Allocation:
+        wanted = {sku: qty for sku, qty in demand.items() if qty > 0}
+        if not wanted:
+            return {}
+
+        def free(sku: str, location: str) -> int:
+            return supply.get(sku, {}).get(location, 0)
+
+        for location in locations:
+            if all(free(sku, location) >= qty for sku, qty in wanted.items()):
+                return {sku: [(location, qty)] for sku, qty in wanted.items()}
+        result: Allocation = {}
+        for sku, qty in wanted.items():
+            whole = next((loc for loc in locations if free(sku, loc) >= qty), None)
+            if whole is not None:
+                result[sku] = [(whole, qty)]
+                continue
+            parts: list[tuple[str, int]] = []
+            remaining = qty
+            for location in locations:
+                take = min(free(sku, location), remaining)
+                if take > 0:
+                    parts.append((location, take))
+                    remaining -= take
+                if remaining == 0:
+                    break
+            if parts:
+                result[sku] = parts
+        return result

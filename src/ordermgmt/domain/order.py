@@ -1,0 +1,434 @@
+"""Orders (Aufträge): what a customer asked for, on which channel, at which price and tax.
+
+An order has three status axes (see DOMAIN.md): ``status`` is a small state machine kept on the
+order; ``fulfillment_status`` is derived from the line quantities so it can never disagree with
+them; ``payment_status`` follows the order's invoices and payments.
+
+Per line, while the order is open, every ordered unit is in exactly one bucket:
+``quantity == reserved + backordered + shipped + cancelled``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from ordermgmt.domain.base import Aggregate, require_quantity, require_text
+from ordermgmt.domain.errors import (
+    CurrencyMismatch,
+    InvalidStateTransition,
+    NotFound,
+    ValidationError,
+)
+from ordermgmt.domain.events import (
+    BackorderCreated,
+    BackorderReleased,
+    BackorderServed,
+    OrderCancelled,
+    OrderHeld,
+    OrderPlaced,
+    OrderReleased,
+    ReservationReleased,
+    StockReserved,
+)
+from ordermgmt.domain.ids import CustomerId, OrderId
+from ordermgmt.domain.money import Money, round_amount
+
+MAX_LINES = 500
+
+
+class Channel(StrEnum):
+    """Where the order came in."""
+
+    WEB = "web"
+    STORE = "store"
+    PHONE = "phone"
+    EMAIL = "email"
+    EDI = "edi"
+    MARKETPLACE = "marketplace"
+    SALES_REP = "sales_rep"
+    API = "api"
+
+
+class OrderStatus(StrEnum):
+    OPEN = "open"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class FulfillmentStatus(StrEnum):
+    UNRESERVED = "unreserved"
+    PARTIALLY_RESERVED = "partially_reserved"
+    RESERVED = "reserved"
+    BACKORDERED = "backordered"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    DELIVERED = "delivered"
+    PARTIALLY_RETURNED = "partially_returned"
+    RETURNED = "returned"
+
+
+class PaymentStatus(StrEnum):
+    NOT_INVOICED = "not_invoiced"
+    INVOICED = "invoiced"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+
+
+#: The legal moves of ``Order.status``.
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.OPEN: frozenset(
+        {OrderStatus.ON_HOLD, OrderStatus.COMPLETED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.ON_HOLD: frozenset({OrderStatus.OPEN, OrderStatus.CANCELLED}),
+    OrderStatus.COMPLETED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
+
+
+def order_number(sequence: int) -> str:
+    """The human order number for the ``sequence``-th order: ``SO-000042``."""
+    return f"SO-{sequence:06d}"
+
+
+@dataclass(frozen=True, slots=True)
+class TaxSubtotal:
+    """Net and tax of all lines at one rate; ``tax`` is rounded once, on the sum (EN 16931)."""
+
+    rate: Decimal
+    net: Money
+    tax: Money
+
+
+def tax_subtotals(nets: Iterable[tuple[Decimal, Money]], currency: str) -> tuple[TaxSubtotal, ...]:
+    """Group rounded line nets by tax rate and compute ``tax(rate) = round(Σ nets × rate)``."""
+    by_rate: dict[Decimal, Decimal] = {}
+    for rate, net in nets:
+        if net.currency != currency:
+            raise CurrencyMismatch(currency, net.currency)
+        by_rate[rate] = by_rate.get(rate, Decimal(0)) + net.amount
+    return tuple(
+        TaxSubtotal(
+            rate=rate,
+            net=Money(amount, currency),
+            tax=Money(round_amount(amount * rate, currency), currency),
+        )
+        for rate, amount in sorted(by_rate.items(), reverse=True)
+    )
+
+
+@dataclass(kw_only=True)
+class OrderLine:
+    """One position (Auftragsposition). Money is exact; ``net`` is rounded once, here."""
+
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+    tax_rate: Decimal
+    discount: Money
+    price_overridden: bool = False
+    allocations: dict[str, int] = field(default_factory=dict)
+    backordered: int = 0
+    cancelled: int = 0
+    shipped: int = 0
+    delivered: int = 0
+    returned: int = 0
+
+    @property
+    def reserved(self) -> int:
+        return sum(self.allocations.values())
+
+    @property
+    def open_quantity(self) -> int:
+        """Units neither shipped nor cancelled: they are reserved or on backorder."""
+        return self.quantity - self.shipped - self.cancelled
+
+    @property
+    def unassigned(self) -> int:
+        return self.open_quantity - self.reserved - self.backordered
+
+    @property
+    def net(self) -> Money:
+        """quantity × unit price − discount, rounded half-up to the minor unit."""
+        gross = self.unit_price.amount * self.quantity - self.discount.amount
+        return Money(round_amount(gross, self.unit_price.currency), self.unit_price.currency)
+
+
+@dataclass(kw_only=True)
+class Order(Aggregate):
+    """A customer's order; the aggregate root of its lines and their reservations."""
+
+    id: OrderId
+    number: str
+    customer_id: CustomerId
+    channel: Channel
+    currency: str
+    lines: list[OrderLine]
+    placed_at: datetime
+    status: OrderStatus = OrderStatus.OPEN
+    payment_status: PaymentStatus = PaymentStatus.NOT_INVOICED
+    idempotency_key: str | None = None
+    request_fingerprint: str = ""
+    customer_reference: str = ""
+    hold_reason: str = ""
+    cancel_reason: str = ""
+
+    # -- placing -----------------------------------------------------------------------------
+
+    @classmethod
+    def place(
+        cls,
+        *,
+        id: OrderId,
+        number: str,
+        customer_id: CustomerId,
+        channel: Channel,
+        currency: str,
+        lines: list[OrderLine],
+        at: datetime,
+        idempotency_key: str | None = None,
+        request_fingerprint: str = "",
+        customer_reference: str = "",
+    ) -> Order:
+        if not lines:
+            raise ValidationError("lines", lines, "an order needs at least one line")
+        if len(lines) > MAX_LINES:
+            raise ValidationError("lines", len(lines), f"at most {MAX_LINES} lines per order")
+        for line in lines:
+            require_quantity(line.quantity, f"lines[{line.line_no - 1}].quantity")
+            for name, amount in (("unit_price", line.unit_price), ("discount", line.discount)):
+                if amount.currency != currency:
+                    raise CurrencyMismatch(
+                        currency, amount.currency, f"lines[{line.line_no - 1}].{name}"
+                    )
+                if amount.is_negative:
+                    raise ValidationError(
+                        f"lines[{line.line_no - 1}].{name}", amount, "must not be negative"
+                    )
+            if line.net.is_negative:
+                raise ValidationError(
+                    f"lines[{line.line_no - 1}].discount", line.discount, "exceeds the line amount"
+                )
+        order = cls(
+            id=id,
+            number=number,
+            customer_id=customer_id,
+            channel=channel,
+            currency=currency,
+            lines=lines,
+            placed_at=at,
+            idempotency_key=idempotency_key,
+            request_fingerprint=request_fingerprint,
+            customer_reference=require_text(
+                customer_reference, "customer_reference", max_length=100, empty=True
+            ),
+        )
+        order.record(
+            OrderPlaced(
+                occurred_at=at,
+                order_id=id,
+                number=number,
+                customer_id=customer_id,
+                channel=channel,
+                total=order.total,
+            )
+        )
+        return order
+
+    # -- amounts -----------------------------------------------------------------------------
+
+    @property
+    def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
+        return tax_subtotals(((line.tax_rate, line.net) for line in self.lines), self.currency)
+
+    @property
+    def net_total(self) -> Money:
+        return Money(sum((line.net.amount for line in self.lines), Decimal(0)), self.currency)
+
+    @property
+    def tax_total(self) -> Money:
+        return Money(sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency)
+
+    @property
+    def total(self) -> Money:
+        return self.net_total + self.tax_total
+
+    # -- status ------------------------------------------------------------------------------
+
+    @property
+    def is_active(self) -> bool:
+        """Open or on hold: the order still holds stock and may change."""
+        return self.status in (OrderStatus.OPEN, OrderStatus.ON_HOLD)
+
+    def _move(self, target: OrderStatus) -> None:
+        if target not in TRANSITIONS[self.status]:
+            raise InvalidStateTransition("order", self.number, self.status, target)
+        self.status = target
+
+    def _require_active(self, target: str) -> None:
+        if not self.is_active:
+            raise InvalidStateTransition("order", self.number, self.status, target)
+
+    @property
+    def fulfillment_status(self) -> FulfillmentStatus:
+        lines = self.lines
+        active = sum(line.quantity - line.cancelled for line in lines)
+        returned = sum(line.returned for line in lines)
+        delivered = sum(line.delivered for line in lines)
+        shipped = sum(line.shipped for line in lines)
+        reserved = sum(line.reserved for line in lines)
+        backordered = sum(line.backordered for line in lines)
+        if returned:
+            whole = returned == delivered == active
+            return FulfillmentStatus.RETURNED if whole else FulfillmentStatus.PARTIALLY_RETURNED
+        if delivered:
+            whole = delivered == active
+            return FulfillmentStatus.DELIVERED if whole else FulfillmentStatus.PARTIALLY_DELIVERED
+        if shipped:
+            return (
+                FulfillmentStatus.SHIPPED
+                if shipped == active
+                else FulfillmentStatus.PARTIALLY_SHIPPED
+            )
+        if reserved:
+            whole = reserved == active
+            return FulfillmentStatus.RESERVED if whole else FulfillmentStatus.PARTIALLY_RESERVED
+        if backordered:
+            return FulfillmentStatus.BACKORDERED
+        return FulfillmentStatus.UNRESERVED
+
+    def hold(self, reason: str, at: datetime) -> None:
+        self._move(OrderStatus.ON_HOLD)
+        self.hold_reason = require_text(reason, "reason")
+        self.record(
+            OrderHeld(occurred_at=at, order_id=self.id, number=self.number, reason=self.hold_reason)
+        )
+
+    def release_hold(self, at: datetime) -> None:
+        self._move(OrderStatus.OPEN)
+        self.hold_reason = ""
+        self.record(OrderReleased(occurred_at=at, order_id=self.id, number=self.number))
+
+    # -- reservations ------------------------------------------------------------------------
+
+    def line(self, line_no: int) -> OrderLine:
+        for line in self.lines:
+            if line.line_no == line_no:
+                return line
+        raise NotFound("order line", f"{self.number}/{line_no}")
+
+    def lines_for(self, sku: str) -> list[OrderLine]:
+        return [line for line in self.lines if line.sku == sku]
+
+    def reserve(self, line_no: int, location: str, quantity: int, at: datetime) -> None:
+        """Reserve ``quantity`` not yet assigned units of a line at ``location``."""
+        self._require_active("reserved")
+        line = self.line(line_no)
+        require_quantity(quantity)
+        if quantity > line.unassigned:
+            raise ValidationError("quantity", quantity, f"only {line.unassigned} left to assign")
+        line.allocations[location] = line.allocations.get(location, 0) + quantity
+        self.record(
+            StockReserved(
+                occurred_at=at, order_id=self.id, sku=line.sku, location=location, quantity=quantity
+            )
+        )
+
+    def backorder(self, line_no: int, quantity: int, at: datetime) -> None:
+        """Put ``quantity`` not yet assigned units of a line on backorder (Rückstand)."""
+        self._require_active("backordered")
+        line = self.line(line_no)
+        require_quantity(quantity)
+        if quantity > line.unassigned:
+            raise ValidationError("quantity", quantity, f"only {line.unassigned} left to assign")
+        line.backordered += quantity
+        self.record(
+            BackorderCreated(occurred_at=at, order_id=self.id, sku=line.sku, quantity=quantity)
+        )
+
+    def serve_backorder(self, line_no: int, location: str, quantity: int, at: datetime) -> None:
+        """Backordered units became available at ``location`` and are now reserved there."""
+        self._require_active("reserved")
+        line = self.line(line_no)
+        require_quantity(quantity)
+        if quantity > line.backordered:
+            raise ValidationError("quantity", quantity, f"only {line.backordered} on backorder")
+        line.backordered -= quantity
+        line.allocations[location] = line.allocations.get(location, 0) + quantity
+        self.record(
+            BackorderServed(
+                occurred_at=at, order_id=self.id, sku=line.sku, location=location, quantity=quantity
+            )
+        )
+
+    def unreserve_to_backorder(
+        self, line_no: int, location: str, quantity: int, at: datetime
+    ) -> None:
+        """Reserved units turned out not to exist (a stock count): back onto backorder."""
+        self._require_active("backordered")
+        line = self.line(line_no)
+        require_quantity(quantity)
+        held = line.allocations.get(location, 0)
+        if quantity > held:
+            raise ValidationError("quantity", quantity, f"only {held} reserved at {location}")
+        self._drop_allocation(line, location, quantity)
+        line.backordered += quantity
+        self.record(
+            ReservationReleased(
+                occurred_at=at, order_id=self.id, sku=line.sku, location=location, quantity=quantity
+            )
+        )
+        self.record(
+            BackorderCreated(occurred_at=at, order_id=self.id, sku=line.sku, quantity=quantity)
+        )
+
+    @staticmethod
+    def _drop_allocation(line: OrderLine, location: str, quantity: int) -> None:
+        left = line.allocations[location] - quantity
+        if left:
+            line.allocations[location] = left
+        else:
+            del line.allocations[location]
+
+    # -- cancelling --------------------------------------------------------------------------
+
+    def cancel(self, reason: str, at: datetime) -> list[tuple[str, str, int]]:
+        """Cancel every open unit. Returns the reservations to give back: (sku, location, qty)."""
+        reason = require_text(reason, "reason", empty=True) or "cancelled"
+        self._move(OrderStatus.CANCELLED)
+        released: list[tuple[str, str, int]] = []
+        for line in self.lines:
+            for location, quantity in sorted(line.allocations.items()):
+                released.append((line.sku, location, quantity))
+                self.record(
+                    ReservationReleased(
+                        occurred_at=at,
+                        order_id=self.id,
+                        sku=line.sku,
+                        location=location,
+                        quantity=quantity,
+                    )
+                )
+            if line.backordered:
+                self.record(
+                    BackorderReleased(
+                        occurred_at=at, order_id=self.id, sku=line.sku, quantity=line.backordered
+                    )
+                )
+            line.cancelled += line.open_quantity
+            line.allocations = {}
+            line.backordered = 0
+        self.cancel_reason = reason
+        self.record(
+            OrderCancelled(occurred_at=at, order_id=self.id, number=self.number, reason=reason)
+        )
+        return released

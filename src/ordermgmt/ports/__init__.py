@@ -1,0 +1,281 @@
+"""Ports: the only doors between the use cases and the outside world.
+
+Each is a small :class:`typing.Protocol` with one role. A method's docstring is its contract:
+what it returns, which :mod:`ordermgmt.errors` it raises, and what it promises under
+concurrency. Every port has an in-memory reference adapter (:mod:`ordermgmt.adapters.memory`)
+and a contract suite in :mod:`ordermgmt.testing.contracts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from ordermgmt.domain.catalog import Product
+from ordermgmt.domain.customer import Customer
+from ordermgmt.domain.events import DomainEvent
+from ordermgmt.domain.inventory import AllocationPolicy, Location, StockItem
+from ordermgmt.domain.order import Order
+from ordermgmt.domain.purchasing import PurchaseRequisition, SupplierReceipt
+
+# -- time and identity -------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    """Where business time comes from."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC unless the adapter says otherwise)."""
+        ...
+
+
+class IdGenerator(Protocol):
+    """Where new ids come from."""
+
+    def new_id(self) -> str:
+        """A new id, unique across the store (UUID4 text by default). Thread-safe."""
+        ...
+
+
+# -- repositories ------------------------------------------------------------------------------
+# Repositories live inside a unit of work. Every object they return belongs to that unit of
+# work: changes to it are written when the unit of work commits and vanish when it does not.
+
+
+class CustomerRepository(Protocol):
+    def get(self, customer_id: str) -> Customer:
+        """The customer; raises ``NotFound`` if there is none with this id."""
+        ...
+
+    def add(self, customer: Customer) -> None:
+        """Store a new customer; raises ``Conflict`` if its id is taken."""
+        ...
+
+
+class ProductRepository(Protocol):
+    def find(self, sku: str) -> Product | None:
+        """The product with this sku, or None."""
+        ...
+
+    def add(self, product: Product) -> None:
+        """Store a new product; raises ``Conflict`` if the sku exists."""
+        ...
+
+    def list_all(self, *, active_only: bool = False) -> list[Product]:
+        """All products sorted by sku."""
+        ...
+
+
+class LocationRepository(Protocol):
+    def find(self, code: str) -> Location | None:
+        """The location with this code, or None."""
+        ...
+
+    def add(self, location: Location) -> None:
+        """Store a new location; raises ``Conflict`` if the code exists."""
+        ...
+
+    def list_all(self) -> list[Location]:
+        """All locations by priority, then code: the order in which stock is allocated."""
+        ...
+
+
+class StockRepository(Protocol):
+    def get_for_update(self, sku: str, location: str) -> StockItem:
+        """The stock item, created empty if missing, locked against concurrent changes until
+        the unit of work ends. Two units of work never both change the same item's counts from
+        the same starting point: that is what makes overselling impossible."""
+        ...
+
+    def list_for_update(self, skus: Sequence[str]) -> list[StockItem]:
+        """Every existing stock item of ``skus``, locked like :meth:`get_for_update`. Locks are
+        taken in (sku, location) order so that concurrent callers cannot deadlock."""
+        ...
+
+    def list_for_sku(self, sku: str) -> list[StockItem]:
+        """Every stock item of ``sku`` (read only, no lock)."""
+        ...
+
+
+class OrderRepository(Protocol):
+    def get(self, order_id: str) -> Order:
+        """The order; raises ``NotFound``. Saving it later raises ``ConcurrencyConflict`` if
+        another unit of work committed a change to it in between."""
+        ...
+
+    def get_by_number(self, number: str) -> Order:
+        """The order with this human number; raises ``NotFound``."""
+        ...
+
+    def find_by_idempotency_key(self, key: str) -> Order | None:
+        """The order placed with this idempotency key, or None."""
+        ...
+
+    def add(self, order: Order) -> None:
+        """Store a new order; raises ``Conflict`` if its id, number or idempotency key exists."""
+        ...
+
+    def list_for_customer(self, customer_id: str) -> list[Order]:
+        """The customer's orders, oldest first."""
+        ...
+
+    def list_backordered(self, sku: str | None = None) -> list[Order]:
+        """Active orders with a backorder (of ``sku``, if given), oldest first."""
+        ...
+
+    def list_reserving(self, sku: str, location: str) -> list[Order]:
+        """Active orders holding a reservation of ``sku`` at ``location``, oldest first."""
+        ...
+
+
+class RequisitionRepository(Protocol):
+    def get(self, requisition_id: str) -> PurchaseRequisition:
+        """The requisition; raises ``NotFound``."""
+        ...
+
+    def find_open(self, sku: str, location: str) -> PurchaseRequisition | None:
+        """The open requisition for this sku and location, or None (there is at most one)."""
+        ...
+
+    def add(self, requisition: PurchaseRequisition) -> None:
+        """Store a new requisition; raises ``Conflict`` if one is already open for its sku and
+        location (so two concurrent raisers cannot both add one)."""
+        ...
+
+    def list_open(self) -> list[PurchaseRequisition]:
+        """Open requisitions, oldest first."""
+        ...
+
+
+class ReceiptRepository(Protocol):
+    def add(self, receipt: SupplierReceipt) -> None:
+        """Store a supplier receipt (receipts are never changed)."""
+        ...
+
+    def list_for_sku(self, sku: str) -> list[SupplierReceipt]:
+        """Receipts of ``sku``, oldest first."""
+        ...
+
+
+class SequenceRepository(Protocol):
+    def next_value(self, series: str) -> int:
+        """The next number of ``series`` (1, 2, 3, ...). Gapless: a number taken in a unit of
+        work that does not commit is handed out again. Concurrent units of work wait for each
+        other, so no number is given twice."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction across every repository. Use as a context manager; leaving it without
+    :meth:`commit` rolls everything back, leaving no trace.
+
+    On commit the unit of work stores the events raised by every aggregate it handed out and,
+    once the commit is durable, passes them to the event publisher.
+    """
+
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def products(self) -> ProductRepository: ...
+
+    @property
+    def locations(self) -> LocationRepository: ...
+
+    @property
+    def stock(self) -> StockRepository: ...
+
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    @property
+    def requisitions(self) -> RequisitionRepository: ...
+
+    @property
+    def receipts(self) -> ReceiptRepository: ...
+
+    @property
+    def sequences(self) -> SequenceRepository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make every change durable at once. Raises ``ConcurrencyConflict`` if an aggregate
+        was changed by someone else since it was read; then nothing is written."""
+        ...
+
+    def rollback(self) -> None:
+        """Forget every change of this unit of work."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+EventHandler = Callable[[DomainEvent], None]
+
+
+# -- driven systems ----------------------------------------------------------------------------
+
+
+class EventPublisher(Protocol):
+    """Real-time events: the unit of work publishes here after commit."""
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        """Deliver ``events`` in order to every subscriber. A failing subscriber does not stop
+        delivery to the others; its failure is kept for redelivery, never dropped."""
+        ...
+
+    def subscribe(self, handler: EventHandler, *event_types: type[DomainEvent]) -> None:
+        """Call ``handler`` for every later event (of ``event_types``, if given)."""
+        ...
+
+
+class PurchasingPort(Protocol):
+    """The purchasing department or system that turns requisitions into purchase orders."""
+
+    def submit(self, requisition: PurchaseRequisition) -> None:
+        """Hand over a requisition. Called after commit; may be called again for the same
+        requisition if an earlier call failed, so implementations must be idempotent by
+        ``requisition.id``. Raises ``OrderManagementError`` subclasses on failure."""
+        ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dependencies:
+    """Everything a use case may reach: the unit of work and the driven ports."""
+
+    uow: UnitOfWorkFactory
+    publisher: EventPublisher
+    purchasing: PurchasingPort
+    clock: Clock
+    ids: IdGenerator
+    allocation: AllocationPolicy
+
+
+__all__ = [
+    "Clock",
+    "CustomerRepository",
+    "Dependencies",
+    "EventHandler",
+    "EventPublisher",
+    "IdGenerator",
+    "LocationRepository",
+    "OrderRepository",
+    "ProductRepository",
+    "PurchasingPort",
+    "ReceiptRepository",
+    "RequisitionRepository",
+    "SequenceRepository",
+    "StockRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]

@@ -1,0 +1,183 @@
+"""Step 1, capture: placing, holding, releasing and cancelling orders, and reading them."""
+
+from __future__ import annotations
+
+from ordermgmt.domain.errors import (
+    CurrencyMismatch,
+    CustomerBlocked,
+    IdempotencyConflict,
+    NotFound,
+    ProductInactive,
+)
+from ordermgmt.domain.ids import CustomerId, OrderId
+from ordermgmt.domain.money import Money
+from ordermgmt.domain.order import Order, OrderLine, order_number
+from ordermgmt.messages import (
+    CancelOrder,
+    GetOrder,
+    HoldOrder,
+    ListCustomerOrders,
+    OrderView,
+    PlaceOrder,
+    ReleaseOrder,
+)
+from ordermgmt.ports import Dependencies, UnitOfWork
+from ordermgmt.usecases.replenishment import (
+    Replenisher,
+    location_order,
+    serve_backorders,
+    submit_requisitions,
+)
+from ordermgmt.usecases.views import order_view
+
+ORDER_SERIES = "order"
+
+
+def _lines(uow: UnitOfWork, cmd: PlaceOrder) -> tuple[str, list[OrderLine]]:
+    """Price every line from the catalog (or its validated override) in one currency."""
+    products = []
+    for line in cmd.lines:
+        product = uow.products.find(line.sku)
+        if product is None:
+            raise NotFound("product", line.sku)
+        if not product.active:
+            raise ProductInactive(line.sku)
+        products.append(product)
+    first = cmd.lines[0]
+    currency = cmd.currency or (first.unit_price or products[0].unit_price).currency
+    lines = []
+    for index, (line, product) in enumerate(zip(cmd.lines, products, strict=True)):
+        price = line.unit_price or product.unit_price
+        if price.currency != currency:
+            field = "unit_price" if line.unit_price else "sku"
+            raise CurrencyMismatch(currency, price.currency, f"lines[{index}].{field}")
+        lines.append(
+            OrderLine(
+                line_no=index + 1,
+                sku=product.sku,
+                name=product.name,
+                quantity=line.quantity,
+                unit_price=price,
+                tax_rate=product.tax_rate,
+                discount=line.discount or Money.zero(currency),
+                price_overridden=line.unit_price is not None,
+            )
+        )
+    return currency, lines
+
+
+def _allocate(uow: UnitOfWork, deps: Dependencies, order: Order) -> list[str]:
+    """Reserve what the allocation policy finds, backorder the rest; returns raised requisitions."""
+    now = order.placed_at
+    skus = sorted({line.sku for line in order.lines})
+    items = {(i.sku, i.location): i for i in uow.stock.list_for_update(skus)}
+    demand: dict[str, int] = {}
+    for line in order.lines:
+        demand[line.sku] = demand.get(line.sku, 0) + line.quantity
+    supply: dict[str, dict[str, int]] = {}
+    for (sku, location), item in items.items():
+        supply.setdefault(sku, {})[location] = item.available
+    before = {key: item.available for key, item in items.items()}
+    allocation = deps.allocation.allocate(demand, supply, location_order(uow))
+    for sku, parts in allocation.items():
+        lines = order.lines_for(sku)
+        for location, quantity in parts:
+            items[(sku, location)].reserve(quantity)  # raises if a policy over-allocates
+            left = quantity
+            for line in lines:
+                take = min(left, line.unassigned)
+                if take:
+                    order.reserve(line.line_no, location, take, now)
+                    left -= take
+    for line in order.lines:
+        if line.unassigned:
+            order.backorder(line.line_no, line.unassigned, now)
+    replenisher = Replenisher(uow, deps, now)
+    for key, item in items.items():
+        if item.available < before[key]:
+            replenisher.after_decrease(item, before[key])
+    replenisher.after_backorder(line.sku for line in order.lines if line.backordered)
+    return replenisher.raised
+
+
+def place_order(deps: Dependencies, cmd: PlaceOrder) -> OrderView:
+    """Validate, price, tax and reserve an order; the same idempotency key gives the same order."""
+    with deps.uow() as uow:
+        if cmd.idempotency_key is not None:
+            existing = uow.orders.find_by_idempotency_key(cmd.idempotency_key)
+            if existing is not None:
+                if existing.request_fingerprint != cmd.fingerprint():
+                    raise IdempotencyConflict(cmd.idempotency_key, existing.id)
+                return order_view(existing)
+        customer = uow.customers.get(cmd.customer_id)
+        if customer.blocked:
+            raise CustomerBlocked(customer.id)
+        currency, lines = _lines(uow, cmd)
+        now = deps.clock.now()
+        order = Order.place(
+            id=OrderId(deps.ids.new_id()),
+            number=order_number(uow.sequences.next_value(ORDER_SERIES)),
+            customer_id=CustomerId(customer.id),
+            channel=cmd.channel,
+            currency=currency,
+            lines=lines,
+            at=now,
+            idempotency_key=cmd.idempotency_key,
+            request_fingerprint=cmd.fingerprint(),
+            customer_reference=cmd.customer_reference,
+        )
+        raised = _allocate(uow, deps, order)
+        uow.orders.add(order)
+        uow.commit()
+    submit_requisitions(deps, raised)
+    return order_view(order)
+
+
+def _find(uow: UnitOfWork, order_id: str) -> Order:
+    return uow.orders.get(order_id)
+
+
+def cancel_order(deps: Dependencies, cmd: CancelOrder) -> OrderView:
+    """Cancel an open or held order: its reservations go back to stock, backorders are dropped,
+    and the freed units serve other customers' backorders."""
+    with deps.uow() as uow:
+        order = _find(uow, cmd.order_id)
+        now = deps.clock.now()
+        released = order.cancel(cmd.reason, now)
+        for sku, location, quantity in released:
+            item = uow.stock.get_for_update(sku, location)
+            item.release(quantity)
+            serve_backorders(uow, item, now)
+        uow.commit()
+    return order_view(order)
+
+
+def hold_order(deps: Dependencies, cmd: HoldOrder) -> OrderView:
+    """Put an order on hold: it keeps its reservations but is not released for shipping."""
+    with deps.uow() as uow:
+        order = _find(uow, cmd.order_id)
+        order.hold(cmd.reason, deps.clock.now())
+        uow.commit()
+    return order_view(order)
+
+
+def release_order(deps: Dependencies, cmd: ReleaseOrder) -> OrderView:
+    with deps.uow() as uow:
+        order = _find(uow, cmd.order_id)
+        order.release_hold(deps.clock.now())
+        uow.commit()
+    return order_view(order)
+
+
+def get_order(deps: Dependencies, query: GetOrder) -> OrderView:
+    with deps.uow() as uow:
+        if query.order_id is not None:
+            return order_view(uow.orders.get(query.order_id))
+        assert query.number is not None  # guaranteed by GetOrder's validator
+        return order_view(uow.orders.get_by_number(query.number))
+
+
+def list_customer_orders(deps: Dependencies, query: ListCustomerOrders) -> list[OrderView]:
+    with deps.uow() as uow:
+        uow.customers.get(query.customer_id)
+        return [order_view(o) for o in uow.orders.list_for_customer(query.customer_id)]

@@ -1,0 +1,232 @@
+"""Step 2, stock: locations, supplier receipts, adjustments, moves and the stock queries."""
+
+from __future__ import annotations
+
+from ordermgmt.domain.errors import NotFound, ValidationError
+from ordermgmt.domain.events import StockAdjusted, StockMoved
+from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.purchasing import SupplierReceipt
+from ordermgmt.messages import (
+    AdjustStock,
+    AvailabilityView,
+    BackorderView,
+    DefineLocation,
+    GetAvailability,
+    ListOpenBackorders,
+    ListOpenRequisitions,
+    LocationView,
+    MoveStock,
+    ReceiptView,
+    ReceiveStock,
+    RequisitionView,
+    SubmitPendingRequisitions,
+)
+from ordermgmt.ports import Dependencies, UnitOfWork
+from ordermgmt.usecases.replenishment import (
+    Replenisher,
+    ensure_location,
+    location_order,
+    serve_backorders,
+    submit_requisitions,
+)
+from ordermgmt.usecases.views import availability_view, requisition_view
+
+
+def define_location(deps: Dependencies, cmd: DefineLocation) -> LocationView:
+    with deps.uow() as uow:
+        location = uow.locations.find(cmd.code)
+        if location is None:
+            location = Location(code=cmd.code, name=cmd.name or cmd.code, priority=cmd.priority)
+            uow.locations.add(location)
+        else:
+            location.name = cmd.name or location.name
+            location.priority = cmd.priority
+        uow.commit()
+    return LocationView(code=location.code, name=location.name, priority=location.priority)
+
+
+def _require_product(uow: UnitOfWork, sku: str) -> None:
+    if uow.products.find(sku) is None:
+        raise NotFound("product", sku)
+
+
+def _availability(uow: UnitOfWork, sku: str) -> AvailabilityView:
+    backordered = sum(
+        line.backordered
+        for order in uow.orders.list_backordered(sku)
+        for line in order.lines_for(sku)
+    )
+    return availability_view(sku, uow.stock.list_for_sku(sku), location_order(uow), backordered)
+
+
+def receive_stock(deps: Dependencies, cmd: ReceiveStock) -> ReceiptView:
+    """Record a supplier delivery, serve backorders oldest first, close the open requisition."""
+    with deps.uow() as uow:
+        _require_product(uow, cmd.sku)
+        ensure_location(uow, cmd.location)
+        now = deps.clock.now()
+        receipt = SupplierReceipt.record_delivery(
+            id=deps.ids.new_id(),  # type: ignore[arg-type]
+            supplier=cmd.supplier,
+            sku=cmd.sku,
+            location=cmd.location,
+            quantity=cmd.quantity,
+            reference=cmd.reference,
+            unit_cost=cmd.unit_cost,
+            at=now,
+        )
+        uow.receipts.add(receipt)
+        item = uow.stock.get_for_update(cmd.sku, cmd.location)
+        item.receive(cmd.quantity)
+        served = serve_backorders(uow, item, now)
+        requisition = uow.requisitions.find_open(cmd.sku, cmd.location)
+        if requisition is not None:
+            requisition.close(receipt.id, now)
+        replenisher = Replenisher(uow, deps, now)
+        replenisher.check_reorder_point(item)
+        replenisher.after_backorder([cmd.sku])
+        view = ReceiptView(
+            id=receipt.id,
+            supplier=receipt.supplier,
+            sku=receipt.sku,
+            location=receipt.location,
+            quantity=receipt.quantity,
+            reference=receipt.reference,
+            received_at=receipt.received_at,
+            unit_cost=receipt.unit_cost,
+            backorders_served=served,
+            availability=_availability(uow, cmd.sku),
+        )
+        uow.commit()
+    submit_requisitions(deps, replenisher.raised)
+    return view
+
+
+def _shortfall_to_backorder(
+    uow: UnitOfWork, item: StockItem, new_on_hand: int, deps: Dependencies
+) -> None:
+    """Reserved units that a count proved missing go back on backorder, youngest order first."""
+    missing = item.reserved - new_on_hand
+    now = deps.clock.now()
+    for order in reversed(uow.orders.list_reserving(item.sku, item.location)):
+        for line in reversed(order.lines_for(item.sku)):
+            take = min(missing, line.allocations.get(item.location, 0))
+            if take <= 0:
+                continue
+            order.unreserve_to_backorder(line.line_no, item.location, take, now)
+            item.release(take)
+            missing -= take
+        if missing == 0:
+            return
+
+
+def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
+    with deps.uow() as uow:
+        _require_product(uow, cmd.sku)
+        ensure_location(uow, cmd.location)
+        now = deps.clock.now()
+        item = uow.stock.get_for_update(cmd.sku, cmd.location)
+        new_on_hand = cmd.counted if cmd.counted is not None else item.on_hand + (cmd.change or 0)
+        if new_on_hand < 0:
+            raise ValidationError(
+                "change", cmd.change, f"would leave {new_on_hand} on hand at {cmd.location}"
+            )
+        change = new_on_hand - item.on_hand
+        if change == 0:
+            return _availability(uow, cmd.sku)
+        before = item.available
+        replenisher = Replenisher(uow, deps, now)
+        if new_on_hand < item.reserved:
+            _shortfall_to_backorder(uow, item, new_on_hand, deps)
+        item.on_hand = new_on_hand
+        item.record(
+            StockAdjusted(
+                occurred_at=now,
+                sku=cmd.sku,
+                location=cmd.location,
+                change=change,
+                reason=cmd.reason if not cmd.note else f"{cmd.reason}: {cmd.note}",
+                on_hand=new_on_hand,
+            )
+        )
+        if change > 0:
+            serve_backorders(uow, item, now)
+        else:
+            replenisher.after_decrease(item, before)
+        replenisher.after_backorder([cmd.sku])
+        view = _availability(uow, cmd.sku)
+        uow.commit()
+    submit_requisitions(deps, replenisher.raised)
+    return view
+
+
+def move_stock(deps: Dependencies, cmd: MoveStock) -> AvailabilityView:
+    with deps.uow() as uow:
+        _require_product(uow, cmd.sku)
+        ensure_location(uow, cmd.to_location)
+        if uow.locations.find(cmd.from_location) is None:
+            raise NotFound("location", cmd.from_location)
+        now = deps.clock.now()
+        # Lock both items in (sku, location) order, like every other caller, so two opposite
+        # moves cannot deadlock.
+        items = {i.location: i for i in uow.stock.list_for_update([cmd.sku])}
+        source = items.get(cmd.from_location) or uow.stock.get_for_update(
+            cmd.sku, cmd.from_location
+        )
+        target = items.get(cmd.to_location) or uow.stock.get_for_update(cmd.sku, cmd.to_location)
+        before = source.available
+        source.remove(cmd.quantity)
+        target.receive(cmd.quantity)
+        source.record(
+            StockMoved(
+                occurred_at=now,
+                sku=cmd.sku,
+                from_location=cmd.from_location,
+                to_location=cmd.to_location,
+                quantity=cmd.quantity,
+            )
+        )
+        serve_backorders(uow, target, now)
+        replenisher = Replenisher(uow, deps, now)
+        replenisher.after_decrease(source, before)
+        view = _availability(uow, cmd.sku)
+        uow.commit()
+    submit_requisitions(deps, replenisher.raised)
+    return view
+
+
+def get_availability(deps: Dependencies, query: GetAvailability) -> AvailabilityView:
+    with deps.uow() as uow:
+        _require_product(uow, query.sku)
+        return _availability(uow, query.sku)
+
+
+def list_open_backorders(deps: Dependencies, query: ListOpenBackorders) -> list[BackorderView]:
+    with deps.uow() as uow:
+        return [
+            BackorderView(
+                order_id=order.id,
+                order_number=order.number,
+                customer_id=order.customer_id,
+                line_no=line.line_no,
+                sku=line.sku,
+                quantity=line.backordered,
+                placed_at=order.placed_at,
+            )
+            for order in uow.orders.list_backordered(query.sku)
+            for line in order.lines
+            if line.backordered and (query.sku is None or line.sku == query.sku)
+        ]
+
+
+def list_open_requisitions(
+    deps: Dependencies, query: ListOpenRequisitions
+) -> list[RequisitionView]:
+    with deps.uow() as uow:
+        return [requisition_view(r) for r in uow.requisitions.list_open()]
+
+
+def submit_pending_requisitions(deps: Dependencies, cmd: SubmitPendingRequisitions) -> int:
+    with deps.uow() as uow:
+        pending = [r.id for r in uow.requisitions.list_open() if not r.submitted]
+    return submit_requisitions(deps, pending)
