@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from ordermgmt.adapters.memory import InMemoryEventPublisher, InMemoryPurchasing, InMemoryStore
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ordermgmt.adapters.carriers import InMemoryCarrier, OwnFleetCarrier, Vehicle
+from ordermgmt.adapters.memory import (
+    InMemoryEventPublisher,
+    InMemoryNotifications,
+    InMemoryPurchasing,
+    InMemoryStore,
+)
 from ordermgmt.adapters.memory.store import InMemoryUnitOfWork
 from ordermgmt.adapters.system import SystemClock, UuidIdGenerator
 from ordermgmt.domain.inventory import AllocationPolicy, SingleLocationFirst
 from ordermgmt.ports import (
+    CarrierPort,
     Clock,
     Dependencies,
     EventPublisher,
     IdGenerator,
+    NotificationPort,
     PurchasingPort,
+    Settings,
     UnitOfWork,
 )
 
@@ -23,11 +35,17 @@ def in_memory_dependencies(
     purchasing: PurchasingPort | None = None,
     publisher: EventPublisher | None = None,
     allocation: AllocationPolicy | None = None,
+    carriers: Sequence[CarrierPort] | None = None,
+    notifications: NotificationPort | None = None,
+    settings: Settings | None = None,
     store: InMemoryStore | None = None,
 ) -> Dependencies:
     """Ports for an in-memory OMS; a fresh store and fresh adapters unless given."""
     store = store or InMemoryStore()
     events = publisher or InMemoryEventPublisher()
+    clock = clock or SystemClock()
+    if carriers is None:
+        carriers = default_carriers(clock)
 
     def unit_of_work() -> UnitOfWork:
         return InMemoryUnitOfWork(store, events)
@@ -36,7 +54,18 @@ def in_memory_dependencies(
         uow=unit_of_work,
         publisher=events,
         purchasing=purchasing or InMemoryPurchasing(),
-        clock=clock or SystemClock(),
+        clock=clock,
         ids=ids or UuidIdGenerator(),
         allocation=allocation or SingleLocationFirst(),
+        carriers={carrier.name: carrier for carrier in carriers},
+        notifications=notifications or InMemoryNotifications(),
+        settings=settings or Settings(),
     )
+
+
+def default_carriers(clock: Clock) -> list[CarrierPort]:
+    """A parcel service and an own fleet with one 1,000 kg van, Monday to Friday."""
+    return [
+        InMemoryCarrier(clock),
+        OwnFleetCarrier(clock, [Vehicle("VAN-1", Decimal(1000))]),
+    ]

@@ -9,6 +9,7 @@ The facade knows ports, never adapters: ``in_memory`` and ``from_url`` hand over
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -18,6 +19,8 @@ from ordermgmt import messages as m
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.inventory import AllocationPolicy
+from ordermgmt.domain.invoice import InvoicePolicy
+from ordermgmt.domain.ledger import ChartOfAccounts
 from ordermgmt.domain.money import Money
 from ordermgmt.ports import (
     Clock,
@@ -26,6 +29,7 @@ from ordermgmt.ports import (
     EventPublisher,
     IdGenerator,
     PurchasingPort,
+    Settings,
 )
 from ordermgmt.usecases import HANDLERS
 
@@ -159,6 +163,7 @@ class OrderManagement:
         reorder_quantity: int = 0,
         active: bool = True,
         unit_cost: Money | None = None,
+        weight_kg: Decimal | str | None = None,
     ) -> m.ProductView:
         """Create or change a product; ``tax_rate`` is a fraction (``Decimal("0.19")``)."""
         return cast(m.ProductView, self._run(m.UpsertProduct, **_given(locals())))
@@ -258,6 +263,172 @@ class OrderManagement:
     def get_order(self, order_id: str | None = None, *, number: str | None = None) -> m.OrderView:
         """An order by id, or by its human ``number``."""
         return cast(m.OrderView, self._run(m.GetOrder, order_id=order_id, number=number))
+
+    # -- accounting ------------------------------------------------------------------------
+
+    def issue_invoice(self, order_id: str) -> m.InvoiceView:
+        """Invoice the order (what the invoice policy allows), post it and send it. The
+        number is gapless per year (``INV-2026-000001``); the due date follows the terms."""
+        return cast(m.InvoiceView, self._run(m.IssueInvoice, order_id=order_id))
+
+    def resend_invoice(self, invoice_id: str) -> m.InvoiceView:
+        """Send an invoice whose sending failed (or again)."""
+        return cast(m.InvoiceView, self._run(m.ResendInvoice, invoice_id=invoice_id))
+
+    def record_payment(
+        self,
+        *,
+        amount: Money,
+        method: str,
+        reference: str = "",
+        invoice_id: str | None = None,
+        order_id: str | None = None,
+    ) -> m.PaymentView:
+        """Record money received for an invoice, or for an order before its invoice
+        (prepayment; a cash-sale customer paying the whole order makes it a cash sale).
+        More than is outstanding raises ``Overpayment``."""
+        return cast(m.PaymentView, self._run(m.RecordPayment, **_given(locals())))
+
+    def issue_credit_note(
+        self,
+        invoice_id: str,
+        *,
+        reason: str,
+        lines: Sequence[Mapping[str, Any]] | None = None,
+        refund: bool = True,
+    ) -> m.CreditNoteView:
+        """Reverse an invoice fully (no ``lines``) or partly; refunds overpaid money unless
+        ``refund=False``."""
+        return cast(m.CreditNoteView, self._run(m.IssueCreditNote, **_given(locals())))
+
+    def pay_refund(
+        self,
+        invoice_id: str,
+        *,
+        amount: Money | None = None,
+        method: str | None = None,
+        reference: str = "",
+    ) -> m.PaymentView:
+        """Pay out a refund due on an invoice (by default all of it, by the original method)."""
+        return cast(m.PaymentView, self._run(m.PayRefund, **_given(locals())))
+
+    def get_invoice(
+        self, invoice_id: str | None = None, *, number: str | None = None
+    ) -> m.InvoiceView:
+        return cast(m.InvoiceView, self._run(m.GetInvoice, invoice_id=invoice_id, number=number))
+
+    def order_invoices(self, order_id: str) -> list[m.InvoiceView]:
+        return cast(list[m.InvoiceView], self._run(m.ListOrderInvoices, order_id=order_id))
+
+    def trial_balance(self) -> m.TrialBalanceView:
+        """Every account's debits, credits and balance; per currency debits equal credits."""
+        return cast(m.TrialBalanceView, self._run(m.GetTrialBalance))
+
+    def journal(self, reference: str | None = None) -> list[m.JournalEntryView]:
+        """Journal entries in posting order (only those about ``reference``, if given)."""
+        return cast(list[m.JournalEntryView], self._run(m.ListJournal, reference=reference))
+
+    def overdue_invoices(self, as_of: date) -> list[m.OverdueInvoiceView]:
+        """The dunning list on ``as_of``: customer, invoice, days overdue, amount."""
+        return cast(list[m.OverdueInvoiceView], self._run(m.ListOverdueInvoices, as_of=as_of))
+
+    def receivables_aging(self, as_of: date) -> m.ReceivablesAgingView:
+        """Open receivables per currency in buckets of days past due."""
+        return cast(m.ReceivablesAgingView, self._run(m.GetReceivablesAging, as_of=as_of))
+
+    # -- delivery --------------------------------------------------------------------------
+
+    def ship_order(
+        self,
+        order_id: str,
+        *,
+        carrier: str,
+        location: str | None = None,
+        lines: Sequence[Mapping[str, Any]] | None = None,
+        parcels: Sequence[Decimal | str] | None = None,
+    ) -> m.ShipmentView:
+        """Ship reserved units (all, or ``lines``) from one location with a carrier. A failed
+        booking raises ``CarrierError`` (with ``details["shipment_id"]``) and leaves the
+        shipment pending and the stock reserved; ``book_shipment`` retries."""
+        return cast(m.ShipmentView, self._run(m.ShipOrder, **_given(locals())))
+
+    def book_shipment(self, shipment_id: str) -> m.ShipmentView:
+        return cast(m.ShipmentView, self._run(m.BookShipment, shipment_id=shipment_id))
+
+    def cancel_shipment(self, shipment_id: str) -> m.ShipmentView:
+        return cast(m.ShipmentView, self._run(m.CancelShipment, shipment_id=shipment_id))
+
+    def record_tracking(
+        self, shipment_id: str, *, status: str, description: str = ""
+    ) -> m.ShipmentView:
+        """Record a tracking event (``picked_up``, ``in_transit``, ``delivered``, ...)."""
+        return cast(m.ShipmentView, self._run(m.TrackingInput, **_given(locals())))
+
+    def refresh_tracking(self, shipment_id: str) -> m.ShipmentView:
+        """Fetch the carrier's tracking events and apply the new ones."""
+        return cast(m.ShipmentView, self._run(m.RefreshTracking, shipment_id=shipment_id))
+
+    def confirm_delivery(self, shipment_id: str, *, proof: str) -> m.ShipmentView:
+        """The driver's proof of delivery; delivers the shipment's units."""
+        return cast(
+            m.ShipmentView, self._run(m.ConfirmDelivery, shipment_id=shipment_id, proof=proof)
+        )
+
+    def quote_shipping(
+        self, order_id: str, *, location: str | None = None
+    ) -> list[m.RateQuoteView]:
+        return cast(
+            list[m.RateQuoteView], self._run(m.QuoteShipping, order_id=order_id, location=location)
+        )
+
+    def get_shipment(self, shipment_id: str) -> m.ShipmentView:
+        return cast(m.ShipmentView, self._run(m.GetShipment, shipment_id=shipment_id))
+
+    def order_shipments(self, order_id: str) -> list[m.ShipmentView]:
+        return cast(list[m.ShipmentView], self._run(m.ListOrderShipments, order_id=order_id))
+
+    # -- returns ---------------------------------------------------------------------------
+
+    def request_return(
+        self, order_id: str, *, lines: Sequence[Mapping[str, Any]], reason: str
+    ) -> m.ReturnView:
+        """Open a return (RMA) for delivered units."""
+        return cast(m.ReturnView, self._run(m.RequestReturn, **_given(locals())))
+
+    def receive_return(
+        self,
+        return_id: str,
+        *,
+        restock: bool = True,
+        location: str | None = None,
+        refund_method: str | None = None,
+    ) -> m.ReturnView:
+        """Goods are back: restocked (or written off), credited, and refunded where paid."""
+        return cast(m.ReturnView, self._run(m.ReceiveReturn, **_given(locals())))
+
+    def exchange(
+        self,
+        order_id: str,
+        *,
+        return_lines: Sequence[Mapping[str, Any]],
+        replacement_lines: Sequence[Mapping[str, Any]],
+        reason: str,
+    ) -> m.ExchangeView:
+        """A return plus a replacement order; the credit pays for the replacement first."""
+        return cast(m.ExchangeView, self._run(m.Exchange, **_given(locals())))
+
+    def get_return(self, return_id: str) -> m.ReturnView:
+        return cast(m.ReturnView, self._run(m.GetReturn, return_id=return_id))
+
+
+def _settings(invoice_policy: str, chart: ChartOfAccounts | None) -> Settings:
+    try:
+        policy = InvoicePolicy(invoice_policy)
+    except ValueError:
+        raise ValidationError(
+            "invoice_policy", invoice_policy, "must be 'on_order' or 'on_shipment'"
+        ) from None
+    return Settings(invoice_policy=policy, chart=chart or ChartOfAccounts())
 
 
 def _given(arguments: dict[str, Any]) -> dict[str, Any]:

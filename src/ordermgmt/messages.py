@@ -7,7 +7,7 @@ Results are read-only views: plain values, never live domain objects.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -70,6 +70,21 @@ def _rate(value: object) -> Decimal:
 TaxRate = Annotated[Decimal, PlainValidator(_rate), WithJsonSchema({"type": "string"})]
 Sku = Annotated[str, PlainValidator(require_sku), WithJsonSchema({"type": "string"})]
 LocationCode = Annotated[str, PlainValidator(require_location), WithJsonSchema({"type": "string"})]
+
+
+def _weight(value: object) -> Decimal:
+    if isinstance(value, float | bool) or not isinstance(value, Decimal | int | str):
+        raise ValueError("write weights as a str or Decimal ('1.25')")
+    try:
+        weight = Decimal(value)
+    except ArithmeticError:
+        raise ValueError("not a number") from None
+    if not weight.is_finite() or not 0 <= weight < 100_000:
+        raise ValueError("must be from 0 to below 100000 kg")
+    return weight
+
+
+Weight = Annotated[Decimal, PlainValidator(_weight), WithJsonSchema({"type": "string"})]
 Quantity = Annotated[StrictInt, Field(gt=0, le=1_000_000)]
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -197,6 +212,7 @@ class UpsertProduct(Command):
     reorder_quantity: Count = 0
     active: bool = True
     unit_cost: MoneyField | None = None
+    weight_kg: Weight = Decimal(0)
 
 
 class DeactivateProduct(Command):
@@ -220,6 +236,7 @@ class ProductView(View):
     reorder_quantity: int
     active: bool
     unit_cost: MoneyField | None
+    weight_kg: Decimal
 
 
 # -- stock -------------------------------------------------------------------------------------
@@ -501,3 +518,397 @@ def dump(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [dump(v) for v in value]
     return value
+
+
+# -- accounting --------------------------------------------------------------------------------
+
+PaymentMethodName = Literal["bank_transfer", "card", "cash", "direct_debit", "paypal"]
+
+
+class IssueInvoice(Command):
+    """Invoice what the OMS's invoice policy allows and was not yet invoiced; post and send it."""
+
+    order_id: Id
+
+
+class ResendInvoice(Command):
+    invoice_id: Id
+
+
+class RecordPayment(Command):
+    """Money received: for an ``invoice_id``, or for an ``order_id`` not yet invoiced (a
+    prepayment; for cash-sale customers a payment of the whole order is booked as a cash sale)."""
+
+    amount: MoneyField
+    method: PaymentMethodName
+    reference: Reference = ""
+    invoice_id: Id | None = None
+    order_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> RecordPayment:
+        if (self.invoice_id is None) == (self.order_id is None):
+            raise ValueError("give exactly one of invoice_id or order_id")
+        return self
+
+
+class CreditLineInput(Message):
+    sku: Sku
+    quantity: Quantity
+
+
+class IssueCreditNote(Command):
+    """Reverse an invoice fully (no ``lines``) or the given quantities of it."""
+
+    invoice_id: Id
+    reason: Name
+    lines: Annotated[list[CreditLineInput], Field(min_length=1, max_length=500)] | None = None
+    refund: bool = Field(default=True, description="Pay back at once what the customer overpaid.")
+
+
+class PayRefund(Command):
+    """Pay out a refund due on an invoice (all of it unless ``amount`` is given)."""
+
+    invoice_id: Id
+    amount: MoneyField | None = None
+    method: PaymentMethodName | None = None
+    reference: Reference = ""
+
+
+class GetInvoice(Query):
+    invoice_id: Id | None = None
+    number: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> GetInvoice:
+        if (self.invoice_id is None) == (self.number is None):
+            raise ValueError("give exactly one of invoice_id or number")
+        return self
+
+
+class ListOrderInvoices(Query):
+    order_id: Id
+
+
+class GetTrialBalance(Query):
+    pass
+
+
+class ListJournal(Query):
+    reference: Annotated[str, Field(max_length=100)] | None = None
+
+
+class ListOverdueInvoices(Query):
+    as_of: date
+
+
+class GetReceivablesAging(Query):
+    as_of: date
+
+
+class DocumentLineView(View):
+    order_line_no: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: MoneyField
+    discount: MoneyField
+    tax_rate: Decimal
+    net: MoneyField
+
+
+class InvoiceView(View):
+    id: str
+    number: str
+    order_id: str
+    customer_id: str
+    currency: str
+    lines: tuple[DocumentLineView, ...]
+    tax_subtotals: tuple[TaxSubtotalView, ...]
+    net_total: MoneyField
+    tax_total: MoneyField
+    total: MoneyField
+    issued_at: datetime
+    due_date: date
+    settlement: str
+    status: str
+    paid: MoneyField
+    credited: MoneyField
+    refunded: MoneyField
+    outstanding: MoneyField
+    sent_to: str
+
+
+class CreditNoteView(View):
+    id: str
+    number: str
+    invoice_id: str
+    order_id: str
+    currency: str
+    lines: tuple[DocumentLineView, ...]
+    tax_subtotals: tuple[TaxSubtotalView, ...]
+    net_total: MoneyField
+    tax_total: MoneyField
+    total: MoneyField
+    issued_at: datetime
+    reason: str
+
+
+class PaymentView(View):
+    id: str
+    kind: str
+    customer_id: str
+    order_id: str
+    invoice_id: str
+    amount: MoneyField
+    method: str
+    reference: str
+    received_at: datetime
+
+
+class PostingView(View):
+    account: str
+    side: str
+    amount: MoneyField
+
+
+class JournalEntryView(View):
+    id: str
+    posted_at: datetime
+    description: str
+    reference: str
+    postings: tuple[PostingView, ...]
+
+
+class TrialBalanceLine(View):
+    account: str
+    name: str
+    type: str
+    currency: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+
+
+class TrialBalanceView(View):
+    """Every account with its debit and credit totals; per currency, debits = credits."""
+
+    lines: tuple[TrialBalanceLine, ...]
+    total_debit: dict[str, Decimal]
+    total_credit: dict[str, Decimal]
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_debit == self.total_credit
+
+    def balance(self, account: str, currency: str) -> Decimal:
+        """Debit minus credit of one account (0 if it has no postings)."""
+        for line in self.lines:
+            if line.account == account and line.currency == currency:
+                return line.balance
+        return Decimal(0)
+
+
+class OverdueInvoiceView(View):
+    customer_id: str
+    customer_name: str
+    invoice_id: str
+    invoice_number: str
+    due_date: date
+    days_overdue: int
+    outstanding: MoneyField
+
+
+class AgingBucketView(View):
+    currency: str
+    current: Decimal
+    days_1_30: Decimal
+    days_31_60: Decimal
+    days_61_90: Decimal
+    over_90: Decimal
+    total: Decimal
+
+
+class ReceivablesAgingView(View):
+    as_of: date
+    buckets: tuple[AgingBucketView, ...]
+
+
+# -- delivery ----------------------------------------------------------------------------------
+
+
+class ShipLineInput(Message):
+    sku: Sku
+    quantity: Quantity
+
+
+class ShipOrder(Command):
+    """Ship what is reserved (at ``location``; required when reservations span locations),
+    all of it or the given ``lines``; books the ``carrier``."""
+
+    order_id: Id
+    carrier: Annotated[str, Field(min_length=1, max_length=40)]
+    location: LocationCode | None = None
+    lines: Annotated[list[ShipLineInput], Field(min_length=1, max_length=500)] | None = None
+    parcels: Annotated[list[Weight], Field(min_length=1, max_length=100)] | None = Field(
+        default=None,
+        description="Parcel weights in kg; one parcel of the goods' weight if omitted.",
+    )
+
+
+class BookShipment(Command):
+    """Retry booking a shipment whose booking failed."""
+
+    shipment_id: Id
+
+
+class CancelShipment(Command):
+    """Cancel a shipment that was not booked; its units stay reserved for the order."""
+
+    shipment_id: Id
+
+
+class TrackingInput(Command):
+    shipment_id: Id
+    status: Literal[
+        "picked_up",
+        "in_transit",
+        "out_for_delivery",
+        "delivered",
+        "failed_attempt",
+        "returned_to_sender",
+    ]
+    description: Text = ""
+
+
+class RefreshTracking(Command):
+    """Ask the carrier for news and record it."""
+
+    shipment_id: Id
+
+
+class ConfirmDelivery(Command):
+    """The driver's (or carrier's) proof that the shipment arrived."""
+
+    shipment_id: Id
+    proof: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class QuoteShipping(Query):
+    order_id: Id
+    location: LocationCode | None = None
+
+
+class GetShipment(Query):
+    shipment_id: Id
+
+
+class ListOrderShipments(Query):
+    order_id: Id
+
+
+class ShipmentLineView(View):
+    order_line_no: int
+    sku: str
+    quantity: int
+
+
+class TrackingEventView(View):
+    status: str
+    at: datetime
+    description: str
+
+
+class ShipmentView(View):
+    id: str
+    number: str
+    order_id: str
+    location: str
+    carrier: str
+    status: str
+    lines: tuple[ShipmentLineView, ...]
+    parcels: tuple[Decimal, ...]
+    weight_kg: Decimal
+    tracking_number: str
+    label: str
+    service: str
+    price: MoneyField | None
+    estimated_delivery: date | None
+    booking_error: str
+    tracking: tuple[TrackingEventView, ...]
+    delivered_at: datetime | None
+    proof_of_delivery: str
+
+
+class RateQuoteView(View):
+    carrier: str
+    service: str
+    price: MoneyField
+    transit_days: int
+
+
+# -- returns -----------------------------------------------------------------------------------
+
+
+class ReturnLineInput(Message):
+    sku: Sku
+    quantity: Quantity
+
+
+class RequestReturn(Command):
+    """Open an RMA for delivered quantities."""
+
+    order_id: Id
+    lines: Annotated[list[ReturnLineInput], Field(min_length=1, max_length=500)]
+    reason: Name
+
+
+class ReceiveReturn(Command):
+    """The goods are back: restock them (at ``location``, default where they were shipped
+    from) or write them off; a credit note and, where already paid, a refund follow."""
+
+    return_id: Id
+    restock: bool = True
+    location: LocationCode | None = None
+    refund_method: PaymentMethodName | None = None
+
+
+class Exchange(Command):
+    """A return plus a replacement order; the price difference is invoiced or credited."""
+
+    order_id: Id
+    return_lines: Annotated[list[ReturnLineInput], Field(min_length=1, max_length=500)]
+    replacement_lines: Annotated[list[OrderLineInput], Field(min_length=1, max_length=500)]
+    reason: Name
+
+
+class GetReturn(Query):
+    return_id: Id
+
+
+class ReturnLineView(View):
+    order_line_no: int
+    sku: str
+    quantity: int
+
+
+class ReturnView(View):
+    id: str
+    number: str
+    order_id: str
+    customer_id: str
+    status: str
+    reason: str
+    lines: tuple[ReturnLineView, ...]
+    restocked: bool
+    location: str
+    requested_at: datetime
+    received_at: datetime | None
+    credit_note_id: str
+    refund_id: str
+    replacement_order_id: str
+
+
+class ExchangeView(View):
+    return_request: ReturnView
+    replacement_order: OrderView

@@ -49,6 +49,7 @@ class Product(Aggregate):
     reorder_quantity: int = 0
     active: bool = True
     unit_cost: Money | None = None
+    weight_kg: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -61,6 +62,12 @@ class Product(Aggregate):
         self.tax_rate = require_tax_rate(self.tax_rate)
         require_quantity(self.reorder_point, "reorder_point", allow_zero=True)
         require_quantity(self.reorder_quantity, "reorder_quantity", allow_zero=True)
+        if (
+            not isinstance(self.weight_kg, Decimal)
+            or not self.weight_kg.is_finite()
+            or self.weight_kg < 0
+        ):
+            raise ValidationError("weight_kg", self.weight_kg, "must be a Decimal >= 0")
         if self.unit_cost is not None and self.unit_cost.is_negative:
             raise ValidationError("unit_cost", self.unit_cost, "must not be negative")
 

@@ -184,3 +184,44 @@ class InvalidStateTransition(OrderManagementError):
         self.key = key
         self.current = current
         self.target = target
+
+
+class Overpayment(OrderManagementError):
+    """A payment larger than what is outstanding. Overpayments are refused, not held as credit."""
+
+    code = "overpayment"
+
+    def __init__(self, document: str, amount: object, outstanding: object) -> None:
+        super().__init__(
+            f"{document}: payment of {amount} exceeds the outstanding {outstanding}",
+            document=document,
+            amount=amount,
+            outstanding=outstanding,
+        )
+        self.document = document
+        self.amount = amount
+        self.outstanding = outstanding
+
+
+class CarrierError(OrderManagementError):
+    """A carrier refused or failed a request (booking, tracking, cancelling)."""
+
+    code = "carrier_error"
+
+    def __init__(self, carrier: str, operation: str, reason: str, **details: Any) -> None:
+        super().__init__(
+            f"carrier {carrier}: {operation} failed: {reason}",
+            carrier=carrier,
+            operation=operation,
+            reason=reason,
+            **details,
+        )
+        self.carrier = carrier
+        self.operation = operation
+        self.reason = reason
+
+
+class NotificationError(OrderManagementError):
+    """A message (an invoice, a notice) could not be sent."""
+
+    code = "notification_error"

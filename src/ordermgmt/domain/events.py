@@ -196,3 +196,131 @@ class PurchaseRequisitionClosed(DomainEvent):
     sku: str
     location: str
     receipt_id: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderCompleted(DomainEvent):
+    order_id: str
+    number: str
+
+
+# -- accounting --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class JournalEntryPosted(DomainEvent):
+    entry_id: str
+    description: str
+    reference: str
+    amount: Money
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InvoiceIssued(DomainEvent):
+    invoice_id: str
+    number: str
+    order_id: str
+    customer_id: str
+    total: Money
+    due_date: str
+    settlement: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InvoiceSent(DomainEvent):
+    invoice_id: str
+    number: str
+    recipient: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PaymentReceived(DomainEvent):
+    payment_id: str
+    kind: str
+    customer_id: str
+    order_id: str
+    invoice_id: str
+    amount: Money
+    method: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CreditNoteIssued(DomainEvent):
+    credit_note_id: str
+    number: str
+    invoice_id: str
+    order_id: str
+    total: Money
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RefundPaid(DomainEvent):
+    payment_id: str
+    customer_id: str
+    order_id: str
+    invoice_id: str
+    amount: Money
+    method: str
+
+
+# -- delivery and returns ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShipmentCreated(DomainEvent):
+    shipment_id: str
+    number: str
+    order_id: str
+    location: str
+    carrier: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShipmentBooked(DomainEvent):
+    shipment_id: str
+    number: str
+    order_id: str
+    carrier: str
+    tracking_number: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShipmentBookingFailed(DomainEvent):
+    shipment_id: str
+    number: str
+    order_id: str
+    carrier: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShipmentTracked(DomainEvent):
+    shipment_id: str
+    number: str
+    status: str
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShipmentDelivered(DomainEvent):
+    shipment_id: str
+    number: str
+    order_id: str
+    proof: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReturnRequested(DomainEvent):
+    return_id: str
+    number: str
+    order_id: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReturnReceived(DomainEvent):
+    return_id: str
+    number: str
+    order_id: str
+    restocked: bool

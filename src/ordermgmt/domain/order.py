@@ -28,6 +28,7 @@ from ordermgmt.domain.events import (
     BackorderReleased,
     BackorderServed,
     OrderCancelled,
+    OrderCompleted,
     OrderHeld,
     OrderPlaced,
     OrderReleased,
@@ -142,6 +143,8 @@ class OrderLine:
     shipped: int = 0
     delivered: int = 0
     returned: int = 0
+    invoiced: int = 0
+    credited: int = 0
 
     @property
     def reserved(self) -> int:
@@ -181,6 +184,8 @@ class Order(Aggregate):
     customer_reference: str = ""
     hold_reason: str = ""
     cancel_reason: str = ""
+    #: Money received for this order and not yet applied to an invoice (a liability).
+    prepaid_amount: Decimal = Decimal(0)
 
     # -- placing -----------------------------------------------------------------------------
 
@@ -399,12 +404,83 @@ class Order(Aggregate):
         else:
             del line.allocations[location]
 
+    # -- delivery, invoicing, returns -------------------------------------------------------
+
+    @property
+    def prepaid(self) -> Money:
+        return Money(self.prepaid_amount, self.currency)
+
+    def ship(self, line_no: int, location: str, quantity: int) -> None:
+        """Reserved units left ``location``: the reservation becomes a shipped quantity."""
+        line = self.line(line_no)
+        require_quantity(quantity)
+        held = line.allocations.get(location, 0)
+        if quantity > held:
+            raise ValidationError("quantity", quantity, f"only {held} reserved at {location}")
+        self._drop_allocation(line, location, quantity)
+        line.shipped += quantity
+
+    def deliver(self, line_no: int, quantity: int) -> None:
+        line = self.line(line_no)
+        require_quantity(quantity)
+        if line.delivered + quantity > line.shipped:
+            raise ValidationError(
+                "quantity", quantity, f"only {line.shipped - line.delivered} in transit"
+            )
+        line.delivered += quantity
+
+    def take_back(self, line_no: int, quantity: int) -> None:
+        """Returned units arrived back."""
+        line = self.line(line_no)
+        require_quantity(quantity)
+        if line.returned + quantity > line.delivered:
+            raise ValidationError(
+                "quantity",
+                quantity,
+                f"only {line.delivered - line.returned} delivered and not returned",
+            )
+        line.returned += quantity
+
+    def mark_invoiced(self, line_no: int, quantity: int) -> None:
+        line = self.line(line_no)
+        require_quantity(quantity)
+        if line.invoiced + quantity > line.quantity - line.cancelled + line.credited:
+            raise ValidationError("quantity", quantity, "more than can be invoiced")
+        line.invoiced += quantity
+
+    def mark_credited(self, line_no: int, quantity: int) -> None:
+        line = self.line(line_no)
+        require_quantity(quantity)
+        if line.credited + quantity > line.invoiced:
+            raise ValidationError(
+                "quantity", quantity, f"only {line.invoiced - line.credited} invoiced"
+            )
+        line.credited += quantity
+
+    @property
+    def fully_delivered(self) -> bool:
+        return all(line.delivered + line.cancelled == line.quantity for line in self.lines)
+
+    def complete(self, at: datetime) -> None:
+        self._move(OrderStatus.COMPLETED)
+        self.record(OrderCompleted(occurred_at=at, order_id=self.id, number=self.number))
+
     # -- cancelling --------------------------------------------------------------------------
 
     def cancel(self, reason: str, at: datetime) -> list[tuple[str, str, int]]:
-        """Cancel every open unit. Returns the reservations to give back: (sku, location, qty)."""
+        """Cancel every open unit. Returns the reservations to give back: (sku, location, qty).
+
+        An order of which nothing was shipped becomes ``cancelled``. One that was partly
+        shipped stays open with its remaining units cancelled; it completes once what was
+        shipped is delivered and paid.
+        """
         reason = require_text(reason, "reason", empty=True) or "cancelled"
-        self._move(OrderStatus.CANCELLED)
+        if any(line.shipped for line in self.lines):
+            self._require_active(OrderStatus.CANCELLED)
+            if not any(line.open_quantity for line in self.lines):
+                raise InvalidStateTransition("order", self.number, "shipped", OrderStatus.CANCELLED)
+        else:
+            self._move(OrderStatus.CANCELLED)
         released: list[tuple[str, str, int]] = []
         for line in self.lines:
             for location, quantity in sorted(line.allocations.items()):

@@ -8,9 +8,10 @@ and a contract suite in :mod:`ordermgmt.testing.contracts`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -18,8 +19,13 @@ from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.inventory import AllocationPolicy, Location, StockItem
+from ordermgmt.domain.invoice import CreditNote, Invoice, InvoicePolicy
+from ordermgmt.domain.ledger import ChartOfAccounts, JournalEntry
 from ordermgmt.domain.order import Order
+from ordermgmt.domain.payment import Payment
 from ordermgmt.domain.purchasing import PurchaseRequisition, SupplierReceipt
+from ordermgmt.domain.returns import ReturnRequest
+from ordermgmt.domain.shipment import Booking, RateQuote, Shipment, ShipmentRequest, TrackingEvent
 
 # -- time and identity -------------------------------------------------------------------------
 
@@ -168,6 +174,98 @@ class SequenceRepository(Protocol):
         ...
 
 
+class LedgerRepository(Protocol):
+    def post(self, entry: JournalEntry) -> None:
+        """Store a balanced entry. Entries are never changed or removed."""
+        ...
+
+    def balances(self) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+        """(account code, currency) -> (total debits, total credits) over every entry."""
+        ...
+
+    def entries(self, reference: str | None = None) -> list[JournalEntry]:
+        """Entries in posting order (only those with ``reference``, if given)."""
+        ...
+
+
+class InvoiceRepository(Protocol):
+    def get(self, invoice_id: str) -> Invoice:
+        """The invoice; raises ``NotFound``."""
+        ...
+
+    def get_by_number(self, number: str) -> Invoice:
+        """The invoice with this number; raises ``NotFound``."""
+        ...
+
+    def add(self, invoice: Invoice) -> None:
+        """Store a new invoice; raises ``Conflict`` if its id or number exists."""
+        ...
+
+    def list_for_order(self, order_id: str) -> list[Invoice]:
+        """The order's invoices, oldest first."""
+        ...
+
+    def list_for_customer(self, customer_id: str) -> list[Invoice]:
+        """The customer's invoices, oldest first."""
+        ...
+
+    def list_unsettled(self) -> list[Invoice]:
+        """Invoices whose outstanding amount is not zero, oldest first."""
+        ...
+
+
+class CreditNoteRepository(Protocol):
+    def add(self, note: CreditNote) -> None:
+        """Store a new credit note; raises ``Conflict`` if its id or number exists."""
+        ...
+
+    def list_for_invoice(self, invoice_id: str) -> list[CreditNote]:
+        """Credit notes of an invoice, oldest first."""
+        ...
+
+    def list_for_order(self, order_id: str) -> list[CreditNote]:
+        """Credit notes of an order, oldest first."""
+        ...
+
+
+class PaymentRepository(Protocol):
+    def add(self, payment: Payment) -> None:
+        """Store a payment or refund (never changed afterwards)."""
+        ...
+
+    def list_for_order(self, order_id: str) -> list[Payment]:
+        """Payments and refunds of an order, oldest first."""
+        ...
+
+
+class ShipmentRepository(Protocol):
+    def get(self, shipment_id: str) -> Shipment:
+        """The shipment; raises ``NotFound``."""
+        ...
+
+    def add(self, shipment: Shipment) -> None:
+        """Store a new shipment; raises ``Conflict`` if its id or number exists."""
+        ...
+
+    def list_for_order(self, order_id: str) -> list[Shipment]:
+        """The order's shipments, oldest first."""
+        ...
+
+
+class ReturnRepository(Protocol):
+    def get(self, return_id: str) -> ReturnRequest:
+        """The return; raises ``NotFound``."""
+        ...
+
+    def add(self, request: ReturnRequest) -> None:
+        """Store a new return; raises ``Conflict`` if its id or number exists."""
+        ...
+
+    def list_for_order(self, order_id: str) -> list[ReturnRequest]:
+        """The order's returns, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction across every repository. Use as a context manager; leaving it without
     :meth:`commit` rolls everything back, leaving no trace.
@@ -199,6 +297,24 @@ class UnitOfWork(Protocol):
 
     @property
     def sequences(self) -> SequenceRepository: ...
+
+    @property
+    def ledger(self) -> LedgerRepository: ...
+
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+
+    @property
+    def credit_notes(self) -> CreditNoteRepository: ...
+
+    @property
+    def payments(self) -> PaymentRepository: ...
+
+    @property
+    def shipments(self) -> ShipmentRepository: ...
+
+    @property
+    def returns(self) -> ReturnRepository: ...
 
     def __enter__(self) -> Self: ...
 
@@ -249,6 +365,62 @@ class PurchasingPort(Protocol):
         ...
 
 
+class CarrierPort(Protocol):
+    """A carrier: a parcel service, a freight forwarder, or the company's own fleet.
+
+    Every method raises ``CarrierError`` when the carrier refuses or cannot be reached; no
+    driver, SDK or HTTP error leaks out.
+    """
+
+    name: str
+
+    def quote(self, request: ShipmentRequest) -> list[RateQuote]:
+        """Rates for the request, cheapest first."""
+        ...
+
+    def book(self, request: ShipmentRequest) -> Booking:
+        """Book the shipment. Idempotent by ``request.shipment_id``: booking the same
+        shipment again returns the first booking."""
+        ...
+
+    def track(self, tracking_number: str) -> list[TrackingEvent]:
+        """Every tracking event so far, oldest first."""
+        ...
+
+    def cancel(self, tracking_number: str) -> None:
+        """Cancel a booking that has not been picked up."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """Something to send to a customer: an invoice, a delivery notice."""
+
+    recipient: str
+    subject: str
+    body: str
+    attachment_name: str = ""
+    attachment: str = ""
+    reference: str = ""
+
+
+class NotificationPort(Protocol):
+    """E-mail, EDI, a customer portal: where documents go out."""
+
+    def send(self, message: Message) -> None:
+        """Send ``message``; raises ``NotificationError`` on failure. Called after commit;
+        may be called again for the same ``reference`` after a failure."""
+        ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Business settings of one OMS."""
+
+    invoice_policy: InvoicePolicy = InvoicePolicy.ON_ORDER
+    chart: ChartOfAccounts = field(default_factory=ChartOfAccounts)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Dependencies:
     """Everything a use case may reach: the unit of work and the driven ports."""
@@ -259,22 +431,35 @@ class Dependencies:
     clock: Clock
     ids: IdGenerator
     allocation: AllocationPolicy
+    carriers: Mapping[str, CarrierPort] = field(default_factory=dict)
+    notifications: NotificationPort | None = None
+    settings: Settings = field(default_factory=Settings)
 
 
 __all__ = [
+    "CarrierPort",
     "Clock",
+    "CreditNoteRepository",
     "CustomerRepository",
     "Dependencies",
     "EventHandler",
     "EventPublisher",
     "IdGenerator",
+    "InvoiceRepository",
+    "LedgerRepository",
     "LocationRepository",
+    "Message",
+    "NotificationPort",
     "OrderRepository",
+    "PaymentRepository",
     "ProductRepository",
     "PurchasingPort",
     "ReceiptRepository",
     "RequisitionRepository",
+    "ReturnRepository",
     "SequenceRepository",
+    "Settings",
+    "ShipmentRepository",
     "StockRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",

@@ -11,7 +11,7 @@ from typing import Any
 
 from ordermgmt import messages as m
 from ordermgmt.ports import Dependencies
-from ordermgmt.usecases import catalog, customers, orders, stock
+from ordermgmt.usecases import accounting, catalog, customers, delivery, orders, returns, stock
 
 Handler = Callable[[Dependencies, Any], Any]
 
@@ -38,4 +38,28 @@ HANDLERS: dict[type[m.Message], Handler] = {
     m.ReleaseOrder: orders.release_order,
     m.GetOrder: orders.get_order,
     m.ListCustomerOrders: orders.list_customer_orders,
+    m.IssueInvoice: accounting.issue_invoice,
+    m.ResendInvoice: accounting.resend_invoice,
+    m.RecordPayment: accounting.record_payment,
+    m.IssueCreditNote: accounting.issue_credit_note,
+    m.PayRefund: accounting.pay_refund,
+    m.GetInvoice: accounting.get_invoice,
+    m.ListOrderInvoices: accounting.list_order_invoices,
+    m.GetTrialBalance: accounting.trial_balance,
+    m.ListJournal: accounting.list_journal,
+    m.ListOverdueInvoices: accounting.list_overdue_invoices,
+    m.GetReceivablesAging: accounting.receivables_aging,
+    m.ShipOrder: delivery.ship_order,
+    m.BookShipment: delivery.book_shipment,
+    m.CancelShipment: delivery.cancel_shipment,
+    m.TrackingInput: delivery.record_tracking,
+    m.RefreshTracking: delivery.refresh_tracking,
+    m.ConfirmDelivery: delivery.confirm_delivery,
+    m.QuoteShipping: delivery.quote_shipping,
+    m.GetShipment: delivery.get_shipment,
+    m.ListOrderShipments: delivery.list_order_shipments,
+    m.RequestReturn: returns.request_return,
+    m.ReceiveReturn: returns.receive_return,
+    m.Exchange: returns.exchange,
+    m.GetReturn: returns.get_return,
 }

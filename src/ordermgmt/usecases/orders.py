@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ordermgmt.domain.errors import (
     CurrencyMismatch,
     CustomerBlocked,
@@ -10,6 +12,7 @@ from ordermgmt.domain.errors import (
     ProductInactive,
 )
 from ordermgmt.domain.ids import CustomerId, OrderId
+from ordermgmt.domain.invoice import DocumentLine
 from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderLine, order_number
 from ordermgmt.messages import (
@@ -22,6 +25,13 @@ from ordermgmt.messages import (
     ReleaseOrder,
 )
 from ordermgmt.ports import Dependencies, UnitOfWork
+from ordermgmt.usecases.accounting import (
+    credit_check,
+    credit_in,
+    refresh_order,
+    refund_in,
+    refund_prepayment_in,
+)
 from ordermgmt.usecases.replenishment import (
     Replenisher,
     location_order,
@@ -100,8 +110,37 @@ def _allocate(uow: UnitOfWork, deps: Dependencies, order: Order) -> list[str]:
     return replenisher.raised
 
 
+def place_in(uow: UnitOfWork, deps: Dependencies, cmd: PlaceOrder) -> tuple[Order, list[str]]:
+    """Place an order inside ``uow``; returns it and the requisitions raised for it."""
+    customer = uow.customers.get(cmd.customer_id)
+    if customer.blocked:
+        raise CustomerBlocked(customer.id)
+    currency, lines = _lines(uow, cmd)
+    now = deps.clock.now()
+    order = Order.place(
+        id=OrderId(deps.ids.new_id()),
+        number=order_number(uow.sequences.next_value(ORDER_SERIES)),
+        customer_id=CustomerId(customer.id),
+        channel=cmd.channel,
+        currency=currency,
+        lines=lines,
+        at=now,
+        idempotency_key=cmd.idempotency_key,
+        request_fingerprint=cmd.fingerprint(),
+        customer_reference=cmd.customer_reference,
+    )
+    raised = _allocate(uow, deps, order)
+    credit_check(uow, customer, order, now)
+    uow.orders.add(order)
+    return order, raised
+
+
 def place_order(deps: Dependencies, cmd: PlaceOrder) -> OrderView:
-    """Validate, price, tax and reserve an order; the same idempotency key gives the same order."""
+    """Validate, price, tax and reserve an order; the same idempotency key gives the same order.
+
+    A B2B order that would take the customer over the credit limit is placed ``on_hold``: its
+    stock is reserved, but it is not released for shipping until paid down or released.
+    """
     with deps.uow() as uow:
         if cmd.idempotency_key is not None:
             existing = uow.orders.find_by_idempotency_key(cmd.idempotency_key)
@@ -109,25 +148,7 @@ def place_order(deps: Dependencies, cmd: PlaceOrder) -> OrderView:
                 if existing.request_fingerprint != cmd.fingerprint():
                     raise IdempotencyConflict(cmd.idempotency_key, existing.id)
                 return order_view(existing)
-        customer = uow.customers.get(cmd.customer_id)
-        if customer.blocked:
-            raise CustomerBlocked(customer.id)
-        currency, lines = _lines(uow, cmd)
-        now = deps.clock.now()
-        order = Order.place(
-            id=OrderId(deps.ids.new_id()),
-            number=order_number(uow.sequences.next_value(ORDER_SERIES)),
-            customer_id=CustomerId(customer.id),
-            channel=cmd.channel,
-            currency=currency,
-            lines=lines,
-            at=now,
-            idempotency_key=cmd.idempotency_key,
-            request_fingerprint=cmd.fingerprint(),
-            customer_reference=cmd.customer_reference,
-        )
-        raised = _allocate(uow, deps, order)
-        uow.orders.add(order)
+        order, raised = place_in(uow, deps, cmd)
         uow.commit()
     submit_requisitions(deps, raised)
     return order_view(order)
@@ -138,18 +159,41 @@ def _find(uow: UnitOfWork, order_id: str) -> Order:
 
 
 def cancel_order(deps: Dependencies, cmd: CancelOrder) -> OrderView:
-    """Cancel an open or held order: its reservations go back to stock, backorders are dropped,
-    and the freed units serve other customers' backorders."""
+    """Cancel what is still open of an order.
+
+    Reservations go back to stock (serving other customers' backorders), backorders are
+    dropped, cancelled units that were invoiced get a credit note, and money the customer paid
+    for them is refunded (prepayments too). A partly shipped order stays open for the rest.
+    """
     with deps.uow() as uow:
         order = _find(uow, cmd.order_id)
         now = deps.clock.now()
         released = order.cancel(cmd.reason, now)
-        for sku, location, quantity in released:
+        for sku, location, quantity in sorted(released):
             item = uow.stock.get_for_update(sku, location)
             item.release(quantity)
             serve_backorders(uow, item, now)
+        reason = f"order cancelled: {order.cancel_reason}"
+        for invoice in uow.invoices.list_for_order(order.id):
+            over = _over_invoiced(order, invoice.lines)
+            if over:
+                credit_in(uow, deps, invoice, order, over, reason, now)
+            refund_in(uow, deps, invoice, order, None, None, reason, now)
+        refund_prepayment_in(uow, deps, order, now)
+        refresh_order(uow, order, now)
         uow.commit()
     return order_view(order)
+
+
+def _over_invoiced(order: Order, lines: Sequence[DocumentLine]) -> dict[int, int]:
+    """Units of ``lines`` invoiced beyond what the order still delivers."""
+    result: dict[int, int] = {}
+    for doc_line in lines:
+        line = order.line(doc_line.order_line_no)
+        excess = (line.invoiced - line.credited) - (line.quantity - line.cancelled - line.returned)
+        if excess > 0:
+            result[line.line_no] = min(excess, doc_line.quantity)
+    return result
 
 
 def hold_order(deps: Dependencies, cmd: HoldOrder) -> OrderView:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ordermgmt.domain.errors import NotFound, ValidationError
 from ordermgmt.domain.events import StockAdjusted, StockMoved
 from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.purchasing import SupplierReceipt
 from ordermgmt.messages import (
     AdjustStock,
@@ -22,6 +23,7 @@ from ordermgmt.messages import (
     SubmitPendingRequisitions,
 )
 from ordermgmt.ports import Dependencies, UnitOfWork
+from ordermgmt.usecases.accounting import post
 from ordermgmt.usecases.replenishment import (
     Replenisher,
     ensure_location,
@@ -76,6 +78,19 @@ def receive_stock(deps: Dependencies, cmd: ReceiveStock) -> ReceiptView:
             at=now,
         )
         uow.receipts.add(receipt)
+        if cmd.unit_cost is not None:
+            value = (cmd.unit_cost * cmd.quantity).rounded()
+            chart = deps.settings.chart
+            entry = EntryBuilder(value.currency)
+            entry.debit(chart.inventory, value).credit(chart.goods_received_not_invoiced, value)
+            post(
+                uow,
+                deps,
+                entry,
+                description=f"Goods received {cmd.supplier} {cmd.reference}".strip(),
+                reference=receipt.id,
+                at=now,
+            )
         item = uow.stock.get_for_update(cmd.sku, cmd.location)
         item.receive(cmd.quantity)
         served = serve_backorders(uow, item, now)

@@ -63,6 +63,7 @@ def product_view(product: Product) -> ProductView:
         reorder_quantity=product.reorder_quantity,
         active=product.active,
         unit_cost=product.unit_cost,
+        weight_kg=product.weight_kg,
     )
 
 

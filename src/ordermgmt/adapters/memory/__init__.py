@@ -8,6 +8,7 @@ unit of work that does not commit leaves no trace.
 from ordermgmt.adapters.memory.ports import (
     FixedClock,
     InMemoryEventPublisher,
+    InMemoryNotifications,
     InMemoryPurchasing,
     SequentialIdGenerator,
 )
@@ -16,6 +17,7 @@ from ordermgmt.adapters.memory.store import InMemoryStore, InMemoryUnitOfWork
 __all__ = [
     "FixedClock",
     "InMemoryEventPublisher",
+    "InMemoryNotifications",
     "InMemoryPurchasing",
     "InMemoryStore",
     "InMemoryUnitOfWork",

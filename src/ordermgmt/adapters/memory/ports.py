@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ordermgmt.domain.errors import OrderManagementError
+from ordermgmt.domain.errors import NotificationError, OrderManagementError
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.purchasing import PurchaseRequisition
-from ordermgmt.ports import EventHandler
+from ordermgmt.ports import EventHandler, Message
 
 log = logging.getLogger("ordermgmt.events")
 
@@ -131,3 +131,26 @@ class SequentialIdGenerator:
     def new_id(self) -> str:
         with self._lock:
             return f"{self._prefix}-{next(self._counter):06d}"
+
+
+class InMemoryNotifications:
+    """Keeps every sent message in :attr:`sent`. ``fail_next`` simulates an outage."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.sent: list[Message] = []
+        self._failures = 0
+
+    def fail_next(self, times: int = 1) -> None:
+        with self._lock:
+            self._failures = times
+
+    def send(self, message: Message) -> None:
+        with self._lock:
+            if self._failures > 0:
+                self._failures -= 1
+                raise NotificationError(
+                    f"could not send {message.subject!r} to {message.recipient}",
+                    recipient=message.recipient,
+                )
+            self.sent.append(message)

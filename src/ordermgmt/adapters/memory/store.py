@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from decimal import Decimal
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
@@ -20,8 +21,13 @@ from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.invoice import CreditNote, Invoice
+from ordermgmt.domain.ledger import JournalEntry, Side
 from ordermgmt.domain.order import Order
+from ordermgmt.domain.payment import Payment
 from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, SupplierReceipt
+from ordermgmt.domain.returns import ReturnRequest
+from ordermgmt.domain.shipment import Shipment
 from ordermgmt.ports import EventPublisher
 
 A = TypeVar("A", bound=Aggregate)
@@ -49,6 +55,16 @@ class InMemoryStore:
         self.receipts: dict[str, SupplierReceipt] = {}
         self.sku_receipts: dict[str, list[str]] = {}
         self.sequences: dict[str, int] = {}
+        self.journal: list[JournalEntry] = []
+        self.balances: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+        self.invoices: dict[str, Invoice] = {}
+        self.unsettled: set[str] = set()
+        self.credit_notes: dict[str, CreditNote] = {}
+        self.payments: dict[str, Payment] = {}
+        self.shipments: dict[str, Shipment] = {}
+        self.returns: dict[str, ReturnRequest] = {}
+        #: (kind, index name, key) -> ids, in insertion order; indexed fields never change.
+        self.index: dict[tuple[str, str, str], list[str]] = {}
 
     # -- index upkeep for orders ------------------------------------------------------------
 
@@ -309,6 +325,139 @@ class _Receipts(_Repository[str, SupplierReceipt]):
         return [self._get(i) for i in ids]
 
 
+class _Indexed(_Repository[str, A]):
+    """A repository of documents found by id, and listed by fields that never change."""
+
+    indexed: tuple[str, ...] = ()
+    unique: tuple[str, ...] = ()
+
+    def get(self, key: str) -> A:
+        return self._get(key)
+
+    def add(self, obj: A) -> None:
+        for name in self.unique:
+            if self._ids(name, getattr(obj, name)):
+                raise Conflict(f"{self.kind} {name} {getattr(obj, name)!r} already exists")
+        self._add(getattr(obj, "id"), obj)  # noqa: B009
+
+    def _ids(self, name: str, value: str) -> list[str]:
+        ids = list(self._uow.store.index.get((self.kind, name, value), ()))
+        ids += [k for k, o in self.loaded.items() if getattr(o, name) == value and k not in ids]
+        return ids
+
+    def _list(self, name: str, value: str) -> list[A]:
+        return [self._get(i) for i in self._ids(name, value)]
+
+    def save(self, key: str, obj: A, previous: A | None) -> None:
+        store = self._uow.store
+        self._stored[key] = obj
+        if previous is None:
+            for name in self.indexed + self.unique:
+                store.index.setdefault((self.kind, name, getattr(obj, name)), []).append(key)
+
+
+class _Invoices(_Indexed[Invoice]):
+    kind = "invoice"
+    indexed = ("order_id", "customer_id")
+    unique = ("number",)
+
+    def get_by_number(self, number: str) -> Invoice:
+        ids = self._ids("number", number)
+        if not ids:
+            raise NotFound("invoice", number)
+        return self._get(ids[0])
+
+    def list_for_order(self, order_id: str) -> list[Invoice]:
+        return self._list("order_id", order_id)
+
+    def list_for_customer(self, customer_id: str) -> list[Invoice]:
+        return self._list("customer_id", customer_id)
+
+    def list_unsettled(self) -> list[Invoice]:
+        ids = list(self._uow.store.unsettled) + list(self.loaded)
+        found = {i: self._get(i) for i in ids}
+        open_ = [i for i in found.values() if not i.outstanding.is_zero]
+        return sorted(open_, key=lambda i: (i.issued_at, i.number))
+
+    def save(self, key: str, obj: Invoice, previous: Invoice | None) -> None:
+        super().save(key, obj, previous)
+        if obj.outstanding.is_zero:
+            self._uow.store.unsettled.discard(key)
+        else:
+            self._uow.store.unsettled.add(key)
+
+
+class _CreditNotes(_Indexed[CreditNote]):
+    kind = "credit note"
+    indexed = ("invoice_id", "order_id")
+    unique = ("number",)
+
+    def list_for_invoice(self, invoice_id: str) -> list[CreditNote]:
+        return self._list("invoice_id", invoice_id)
+
+    def list_for_order(self, order_id: str) -> list[CreditNote]:
+        return self._list("order_id", order_id)
+
+
+class _Payments(_Indexed[Payment]):
+    kind = "payment"
+    indexed = ("order_id",)
+
+    def list_for_order(self, order_id: str) -> list[Payment]:
+        return self._list("order_id", order_id)
+
+
+class _Shipments(_Indexed[Shipment]):
+    kind = "shipment"
+    indexed = ("order_id",)
+    unique = ("number",)
+
+    def list_for_order(self, order_id: str) -> list[Shipment]:
+        return self._list("order_id", order_id)
+
+
+class _Returns(_Indexed[ReturnRequest]):
+    kind = "return"
+    indexed = ("order_id",)
+    unique = ("number",)
+
+    def list_for_order(self, order_id: str) -> list[ReturnRequest]:
+        return self._list("order_id", order_id)
+
+
+class _Ledger:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+        self.posted: list[JournalEntry] = []
+
+    def post(self, entry: JournalEntry) -> None:
+        self.posted.append(entry)
+        self._uow.touched.append(entry)
+
+    def balances(self) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+        result = dict(self._uow.store.balances)
+        _add_to_balances(result, self.posted)
+        return result
+
+    def entries(self, reference: str | None = None) -> list[JournalEntry]:
+        entries = self._uow.store.journal + self.posted
+        return [e for e in entries if reference is None or e.reference == reference]
+
+
+def _add_to_balances(
+    balances: dict[tuple[str, str], tuple[Decimal, Decimal]], entries: Iterable[JournalEntry]
+) -> None:
+    for entry in entries:
+        for posting in entry.postings:
+            key = (posting.account, posting.amount.currency)
+            debit, credit = balances.get(key, (Decimal(0), Decimal(0)))
+            if posting.side is Side.DEBIT:
+                debit += posting.amount.amount
+            else:
+                credit += posting.amount.amount
+            balances[key] = (debit, credit)
+
+
 class _Sequences:
     def __init__(self, uow: InMemoryUnitOfWork) -> None:
         self._uow = uow
@@ -347,6 +496,12 @@ class InMemoryUnitOfWork:
         self.requisitions = _Requisitions(self, self.store.requisitions)
         self.receipts = _Receipts(self, self.store.receipts)
         self.sequences = _Sequences(self)
+        self.ledger = _Ledger(self)
+        self.invoices = _Invoices(self, self.store.invoices)
+        self.credit_notes = _CreditNotes(self, self.store.credit_notes)
+        self.payments = _Payments(self, self.store.payments)
+        self.shipments = _Shipments(self, self.store.shipments)
+        self.returns = _Returns(self, self.store.returns)
 
     def __exit__(
         self,
@@ -374,6 +529,16 @@ class InMemoryUnitOfWork:
         orders = list(self.orders.changes())
         requisitions = list(self.requisitions.changes())
         receipts = list(self.receipts.changes())
+        documents = [
+            (repo, list(repo.changes()))
+            for repo in (
+                self.invoices,
+                self.credit_notes,
+                self.payments,
+                self.shipments,
+                self.returns,
+            )
+        ]
         store.customers.update((key, obj) for key, obj, _ in customers)
         store.products.update((key, obj) for key, obj, _ in products)
         store.locations.update((key, obj) for key, obj, _ in locations)
@@ -388,6 +553,11 @@ class InMemoryUnitOfWork:
             store.receipts[key] = receipt
             if previous_receipt is None:
                 store.sku_receipts.setdefault(receipt.sku, []).append(key)
+        for repo, changes in documents:
+            for doc_key, doc, previous_doc in changes:
+                repo.save(doc_key, doc, previous_doc)  # type: ignore[arg-type]
+        store.journal.extend(self.ledger.posted)
+        _add_to_balances(store.balances, self.ledger.posted)
         store.sequences.update(self.sequences.taken)
         events: list[DomainEvent] = []
         for aggregate in self.touched:

@@ -1,0 +1,178 @@
+"""Shipments (Sendungen): what leaves a location for the customer, with which carrier.
+
+A shipment is created ``pending``, becomes ``booked`` once the carrier accepted it (only then
+does stock leave: on hand and reserved both fall), then ``in_transit`` and ``delivered`` as
+tracking events arrive. A failed booking leaves it ``pending`` with the error noted, and the
+stock reserved; booking can be retried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from ordermgmt.domain.base import Aggregate, require_quantity, require_text
+from ordermgmt.domain.customer import Address
+from ordermgmt.domain.errors import InvalidStateTransition, ValidationError
+from ordermgmt.domain.money import Money
+
+
+def shipment_number(sequence: int) -> str:
+    return f"SH-{sequence:06d}"
+
+
+class ShipmentStatus(StrEnum):
+    PENDING = "pending"
+    BOOKED = "booked"
+    IN_TRANSIT = "in_transit"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class TrackingStatus(StrEnum):
+    """What a carrier reports."""
+
+    PICKED_UP = "picked_up"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    FAILED_ATTEMPT = "failed_attempt"
+    RETURNED_TO_SENDER = "returned_to_sender"
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentLine:
+    order_line_no: int
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Parcel:
+    weight_kg: Decimal
+
+    def __post_init__(self) -> None:
+        if not self.weight_kg.is_finite() or self.weight_kg < 0:
+            raise ValidationError("parcels.weight_kg", self.weight_kg, "must be >= 0")
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingEvent:
+    status: TrackingStatus
+    at: datetime
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentRequest:
+    """What a carrier needs to quote or book."""
+
+    shipment_id: str
+    reference: str
+    ship_from: str
+    ship_to: Address | None
+    parcels: tuple[Parcel, ...]
+    items: tuple[ShipmentLine, ...]
+    currency: str
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return sum((p.weight_kg for p in self.parcels), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class RateQuote:
+    carrier: str
+    service: str
+    price: Money
+    transit_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """A carrier's acceptance: tracking number and label (or delivery note) document."""
+
+    tracking_number: str
+    label: str
+    service: str = ""
+    price: Money | None = None
+    estimated_delivery: date | None = None
+
+
+@dataclass(kw_only=True)
+class Shipment(Aggregate):
+    id: str
+    number: str
+    order_id: str
+    location: str
+    carrier: str
+    lines: tuple[ShipmentLine, ...]
+    parcels: tuple[Parcel, ...]
+    created_at: datetime
+    status: ShipmentStatus = ShipmentStatus.PENDING
+    tracking_number: str = ""
+    label: str = ""
+    service: str = ""
+    price: Money | None = None
+    estimated_delivery: date | None = None
+    booking_error: str = ""
+    tracking: list[TrackingEvent] = field(default_factory=list)
+    delivered_at: datetime | None = None
+    proof_of_delivery: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise ValidationError("lines", self.lines, "a shipment needs at least one line")
+        for line in self.lines:
+            require_quantity(line.quantity, "lines.quantity")
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return sum((p.weight_kg for p in self.parcels), Decimal(0))
+
+    def _require(self, allowed: tuple[ShipmentStatus, ...], target: str) -> None:
+        if self.status not in allowed:
+            raise InvalidStateTransition("shipment", self.number, self.status, target)
+
+    def booked(self, booking: Booking) -> None:
+        self._require((ShipmentStatus.PENDING,), ShipmentStatus.BOOKED)
+        self.status = ShipmentStatus.BOOKED
+        self.tracking_number = booking.tracking_number
+        self.label = booking.label
+        self.service = booking.service
+        self.price = booking.price
+        self.estimated_delivery = booking.estimated_delivery
+        self.booking_error = ""
+
+    def booking_failed(self, reason: str) -> None:
+        self._require((ShipmentStatus.PENDING,), "booking failed")
+        self.booking_error = reason[:500]
+
+    def cancel(self) -> None:
+        self._require((ShipmentStatus.PENDING,), ShipmentStatus.CANCELLED)
+        self.status = ShipmentStatus.CANCELLED
+
+    def track(self, event: TrackingEvent) -> bool:
+        """Record a tracking event; returns True if it delivered the shipment."""
+        self._require(
+            (ShipmentStatus.BOOKED, ShipmentStatus.IN_TRANSIT), f"tracking {event.status}"
+        )
+        if event in self.tracking:
+            return False
+        self.tracking.append(event)
+        if event.status is TrackingStatus.DELIVERED:
+            self.status = ShipmentStatus.DELIVERED
+            self.delivered_at = event.at
+            return True
+        if event.status is TrackingStatus.RETURNED_TO_SENDER:
+            self.status = ShipmentStatus.FAILED
+        else:
+            self.status = ShipmentStatus.IN_TRANSIT
+        return False
+
+    def confirm_delivery(self, proof: str, at: datetime) -> None:
+        self.proof_of_delivery = require_text(proof, "proof", max_length=500)
+        self.track(TrackingEvent(TrackingStatus.DELIVERED, at, f"proof of delivery: {proof}"))

@@ -1,0 +1,976 @@
+"""Step 3, accounting: invoices, payments, credit notes, refunds, the ledger and its reports.
+
+Posting rules (DOMAIN.md): an invoice on account debits receivables and credits revenue and
+output tax per rate; a payment for it debits cash or bank and credits receivables. Money that
+arrives before the invoice is a customer prepayment (a liability) until an invoice is set
+against it. A cash-sale customer (prepayment, card, cash) who pays a whole order before it is
+invoiced gets invoice and payment in one cash-sale entry. Credit notes reverse revenue and tax
+against receivables; refunds pay receivables (or prepayments) back out of cash or bank.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from ordermgmt.domain.customer import Customer, PaymentPreference
+from ordermgmt.domain.errors import (
+    CurrencyMismatch,
+    NotificationError,
+    Overpayment,
+    ValidationError,
+)
+from ordermgmt.domain.events import (
+    CreditNoteIssued,
+    InvoiceIssued,
+    InvoiceSent,
+    JournalEntryPosted,
+    PaymentReceived,
+    RefundPaid,
+)
+from ordermgmt.domain.invoice import (
+    CreditNote,
+    DocumentLine,
+    Invoice,
+    InvoicePolicy,
+    Settlement,
+    credit_note_number,
+    document_line,
+    invoice_number,
+    share_line,
+)
+from ordermgmt.domain.ledger import EntryBuilder, JournalEntry
+from ordermgmt.domain.money import Money
+from ordermgmt.domain.order import Order, OrderStatus, PaymentStatus, tax_subtotals
+from ordermgmt.domain.payment import Payment, PaymentKind, PaymentMethod
+from ordermgmt.messages import (
+    AgingBucketView,
+    CreditNoteView,
+    DocumentLineView,
+    GetInvoice,
+    GetReceivablesAging,
+    GetTrialBalance,
+    InvoiceView,
+    IssueCreditNote,
+    IssueInvoice,
+    JournalEntryView,
+    ListJournal,
+    ListOrderInvoices,
+    ListOverdueInvoices,
+    OverdueInvoiceView,
+    PaymentView,
+    PayRefund,
+    PostingView,
+    ReceivablesAgingView,
+    RecordPayment,
+    ResendInvoice,
+    TaxSubtotalView,
+    TrialBalanceLine,
+    TrialBalanceView,
+)
+from ordermgmt.ports import Dependencies, Message, UnitOfWork
+
+log = logging.getLogger("ordermgmt.accounting")
+
+CASH_SALE_PREFERENCES = frozenset(
+    {PaymentPreference.PREPAYMENT, PaymentPreference.CARD, PaymentPreference.CASH}
+)
+
+
+# -- posting -----------------------------------------------------------------------------------
+
+
+def post(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    entry: EntryBuilder,
+    *,
+    description: str,
+    reference: str,
+    at: datetime,
+) -> JournalEntry | None:
+    """Post a balanced entry (nothing when every amount is zero)."""
+    postings = entry.postings()
+    if not postings:
+        return None
+    journal_entry = JournalEntry(
+        id=deps.ids.new_id(),
+        posted_at=at,
+        description=description,
+        postings=postings,
+        reference=reference,
+    )
+    journal_entry.record(
+        JournalEntryPosted(
+            occurred_at=at,
+            entry_id=journal_entry.id,
+            description=description,
+            reference=reference,
+            amount=journal_entry.amount,
+        )
+    )
+    uow.ledger.post(journal_entry)
+    return journal_entry
+
+
+def _credit_sales(
+    entry: EntryBuilder,
+    deps: Dependencies,
+    lines: Sequence[DocumentLine],
+    currency: str,
+    sign: int = 1,
+) -> None:
+    """Revenue per rate (net) and output tax per rate (tax), on the credit side (sign 1) or
+    reversed onto the debit side (sign -1)."""
+    chart = deps.settings.chart
+    for subtotal in tax_subtotals(((line.tax_rate, line.net) for line in lines), currency):
+        entry.credit(chart.revenue(subtotal.rate), subtotal.net * sign)
+        entry.credit(chart.output_tax(subtotal.rate), subtotal.tax * sign)
+
+
+# -- order payment status and completion -------------------------------------------------------
+
+
+def refresh_order(uow: UnitOfWork, order: Order, at: datetime) -> None:
+    """Derive the order's payment status from its invoices and complete it when it is done:
+    every unit delivered or cancelled, everything invoiced, every invoice settled."""
+    invoices = uow.invoices.list_for_order(order.id)
+    order.payment_status = payment_status(invoices)
+    if order.status is not OrderStatus.OPEN or not order.fully_delivered:
+        return
+    uninvoiced = any(
+        line.invoiced - line.credited < line.quantity - line.cancelled - line.returned
+        for line in order.lines
+    )
+    if uninvoiced or not invoices:
+        return
+    if all(i.outstanding.is_zero for i in invoices):
+        order.complete(at)
+
+
+def payment_status(invoices: Sequence[Invoice]) -> PaymentStatus:
+    if not invoices:
+        return PaymentStatus.NOT_INVOICED
+    currency = invoices[0].currency
+    total = sum((i.total for i in invoices), Money.zero(currency))
+    credited = sum((i.credited for i in invoices), Money.zero(currency))
+    paid = sum((i.paid for i in invoices), Money.zero(currency))
+    if not credited.is_zero:
+        return PaymentStatus.REFUNDED if credited == total else PaymentStatus.PARTIALLY_REFUNDED
+    if paid >= total:
+        return PaymentStatus.PAID
+    if not paid.is_zero:
+        return PaymentStatus.PARTIALLY_PAID
+    return PaymentStatus.INVOICED
+
+
+# -- credit exposure ---------------------------------------------------------------------------
+
+
+def exposure(uow: UnitOfWork, customer: Customer, currency: str) -> Money:
+    """What the customer owes or has on order in ``currency``: outstanding invoices plus the
+    uninvoiced part of active orders, less prepayments held for them."""
+    result = Money.zero(currency)
+    for invoice in uow.invoices.list_for_customer(customer.id):
+        if invoice.currency == currency and not invoice.outstanding.is_negative:
+            result += invoice.outstanding
+    for order in uow.orders.list_for_customer(customer.id):
+        if not order.is_active or order.currency != currency:
+            continue
+        invoiced = sum(
+            (i.total - i.credited for i in uow.invoices.list_for_order(order.id)),
+            Money.zero(currency),
+        )
+        open_part = order.total - invoiced - order.prepaid
+        if open_part.amount > 0:
+            result += open_part
+    return result
+
+
+CREDIT_HOLD = "credit limit"
+
+
+def credit_check(uow: UnitOfWork, customer: Customer, order: Order, at: datetime) -> None:
+    """Hold a B2B order that would take the customer over the credit limit."""
+    limit = customer.credit_limit
+    if limit is None:
+        return
+    if limit.currency != order.currency:
+        order.hold(
+            f"{CREDIT_HOLD}: the limit is in {limit.currency}, the order in {order.currency}", at
+        )
+        return
+    total = exposure(uow, customer, order.currency) + order.total
+    if total > limit:
+        order.hold(f"{CREDIT_HOLD}: exposure {total} exceeds {limit}", at)
+
+
+def release_credit_holds(uow: UnitOfWork, customer: Customer, at: datetime) -> None:
+    """After money came in: release credit-held orders, oldest first, while the limit allows."""
+    limit = customer.credit_limit
+    for order in uow.orders.list_for_customer(customer.id):
+        if order.status is not OrderStatus.ON_HOLD or not order.hold_reason.startswith(CREDIT_HOLD):
+            continue
+        if limit is None:
+            order.release_hold(at)
+            continue
+        if limit.currency != order.currency:
+            continue
+        # this order's own open part is already inside the exposure
+        if exposure(uow, customer, order.currency) <= limit:
+            order.release_hold(at)
+
+
+# -- invoicing ---------------------------------------------------------------------------------
+
+
+def invoice_lines(order: Order, policy: InvoicePolicy) -> list[DocumentLine]:
+    lines = []
+    for line in order.lines:
+        if policy is InvoicePolicy.ON_ORDER:
+            target = line.quantity - line.cancelled - line.returned
+        else:
+            target = line.shipped - line.returned
+        already = line.invoiced - line.credited
+        if target > already:
+            lines.append(document_line(line, target - already, max(already, 0)))
+    return lines
+
+
+def _new_invoice(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    order: Order,
+    customer: Customer,
+    lines: list[DocumentLine],
+    settlement: Settlement,
+    at: datetime,
+) -> Invoice:
+    year = at.year
+    invoice = Invoice.issue(
+        id=deps.ids.new_id(),
+        number=invoice_number(year, uow.sequences.next_value(f"invoice-{year}")),
+        order_id=order.id,
+        customer_id=customer.id,
+        currency=order.currency,
+        lines=tuple(lines),
+        at=at,
+        payment_terms_days=customer.payment_terms_days
+        if settlement is Settlement.RECEIVABLE
+        else 0,
+        settlement=settlement,
+    )
+    for line in lines:
+        order.mark_invoiced(line.order_line_no, line.quantity)
+    invoice.record(
+        InvoiceIssued(
+            occurred_at=at,
+            invoice_id=invoice.id,
+            number=invoice.number,
+            order_id=order.id,
+            customer_id=customer.id,
+            total=invoice.total,
+            due_date=invoice.due_date.isoformat(),
+            settlement=settlement,
+        )
+    )
+    uow.invoices.add(invoice)
+    return invoice
+
+
+def issue_invoice_in(uow: UnitOfWork, deps: Dependencies, order: Order, at: datetime) -> Invoice:
+    """Invoice what the policy allows, set it against any prepayment, and post it."""
+    if order.status is OrderStatus.CANCELLED:
+        raise ValidationError("order_id", order.id, f"order {order.number} is cancelled")
+    customer = uow.customers.get(order.customer_id)
+    lines = invoice_lines(order, deps.settings.invoice_policy)
+    if not lines:
+        raise ValidationError(
+            "order_id",
+            order.id,
+            f"nothing left to invoice on {order.number} "
+            f"(policy {deps.settings.invoice_policy.value})",
+        )
+    total = document_total(lines, order.currency)
+    covered = min(order.prepaid, total)
+    settlement = Settlement.PREPAID if covered == total else Settlement.RECEIVABLE
+    invoice = _new_invoice(uow, deps, order, customer, lines, settlement, at)
+    chart = deps.settings.chart
+    entry = EntryBuilder(order.currency)
+    entry.debit(chart.customer_prepayments, covered)
+    entry.debit(chart.receivables, total - covered)
+    _credit_sales(entry, deps, lines, order.currency)
+    post(uow, deps, entry, description=f"Invoice {invoice.number}", reference=invoice.number, at=at)
+    if not covered.is_zero:
+        invoice.paid = invoice.paid + covered
+        order.prepaid_amount -= covered.amount
+    refresh_order(uow, order, at)
+    return invoice
+
+
+def document_total(lines: Sequence[DocumentLine], currency: str) -> Money:
+    subtotals = tax_subtotals(((line.tax_rate, line.net) for line in lines), currency)
+    return Money(sum((s.net.amount + s.tax.amount for s in subtotals), Decimal(0)), currency)
+
+
+def issue_invoice(deps: Dependencies, cmd: IssueInvoice) -> InvoiceView:
+    with deps.uow() as uow:
+        order = uow.orders.get(cmd.order_id)
+        invoice = issue_invoice_in(uow, deps, order, deps.clock.now())
+        uow.commit()
+    return send_invoice(deps, invoice.id)
+
+
+def _invoice_message(invoice: Invoice, customer: Customer) -> Message:
+    rows = [
+        f"{line.quantity} x {line.name} ({line.sku}) at {line.unit_price}"
+        + (f" less {line.discount}" if not line.discount.is_zero else "")
+        + f" = {line.net}, tax {line.tax_rate * 100:.2f} %"
+        for line in invoice.lines
+    ]
+    taxes = [f"Tax {s.rate * 100:.2f} % on {s.net}: {s.tax}" for s in invoice.tax_subtotals]
+    body = "\n".join(
+        [
+            f"Invoice {invoice.number} of {invoice.issued_at:%Y-%m-%d} for {customer.name}",
+            *rows,
+            f"Net {invoice.net_total}",
+            *taxes,
+            f"Total {invoice.total}",
+            f"Due {invoice.due_date:%Y-%m-%d}"
+            + (f", already paid {invoice.paid}" if not invoice.paid.is_zero else ""),
+        ]
+    )
+    return Message(
+        recipient=customer.email or f"customer:{customer.id}",
+        subject=f"Invoice {invoice.number}",
+        body=body,
+        attachment_name=f"{invoice.number}.txt",
+        attachment=body,
+        reference=invoice.number,
+    )
+
+
+def send_invoice(deps: Dependencies, invoice_id: str) -> InvoiceView:
+    """Send after commit. A failure is logged and leaves ``sent_to`` empty for a resend."""
+    with deps.uow() as uow:
+        invoice = uow.invoices.get(invoice_id)
+        message = _invoice_message(invoice, uow.customers.get(invoice.customer_id))
+    if deps.notifications is None or invoice.sent_to:
+        return invoice_view(invoice)
+    try:
+        deps.notifications.send(message)
+    except NotificationError as error:
+        log.warning("invoice %s not sent (%s); resend_invoice retries", invoice.number, error)
+        return invoice_view(invoice)
+    with deps.uow() as uow:
+        invoice = uow.invoices.get(invoice_id)
+        invoice.sent_to = message.recipient
+        invoice.record(
+            InvoiceSent(
+                occurred_at=deps.clock.now(),
+                invoice_id=invoice.id,
+                number=invoice.number,
+                recipient=message.recipient,
+            )
+        )
+        uow.commit()
+    return invoice_view(invoice)
+
+
+def resend_invoice(deps: Dependencies, cmd: ResendInvoice) -> InvoiceView:
+    return send_invoice(deps, cmd.invoice_id)
+
+
+# -- payments ----------------------------------------------------------------------------------
+
+
+def _payment(
+    deps: Dependencies,
+    *,
+    kind: PaymentKind,
+    order: Order,
+    invoice_id: str,
+    amount: Money,
+    method: str,
+    reference: str,
+    at: datetime,
+) -> Payment:
+    payment = Payment(
+        id=deps.ids.new_id(),
+        kind=kind,
+        customer_id=order.customer_id,
+        order_id=order.id,
+        invoice_id=invoice_id,
+        amount=amount,
+        method=PaymentMethod(method),
+        reference=reference,
+        received_at=at,
+    )
+    event = RefundPaid if kind is PaymentKind.REFUND else PaymentReceived
+    if event is RefundPaid:
+        payment.record(
+            RefundPaid(
+                occurred_at=at,
+                payment_id=payment.id,
+                customer_id=order.customer_id,
+                order_id=order.id,
+                invoice_id=invoice_id,
+                amount=amount,
+                method=method,
+            )
+        )
+    else:
+        payment.record(
+            PaymentReceived(
+                occurred_at=at,
+                payment_id=payment.id,
+                kind=kind,
+                customer_id=order.customer_id,
+                order_id=order.id,
+                invoice_id=invoice_id,
+                amount=amount,
+                method=method,
+            )
+        )
+    return payment
+
+
+def record_payment(deps: Dependencies, cmd: RecordPayment) -> PaymentView:
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        chart = deps.settings.chart
+        if cmd.invoice_id is not None:
+            invoice = uow.invoices.get(cmd.invoice_id)
+            order = uow.orders.get(invoice.order_id)
+            _same_currency(cmd.amount, invoice.currency)
+            invoice.apply_payment(cmd.amount)
+            entry = EntryBuilder(invoice.currency)
+            entry.debit(chart.cash_account(cmd.method), cmd.amount)
+            entry.credit(chart.receivables, cmd.amount)
+            payment = _payment(
+                deps,
+                kind=PaymentKind.PAYMENT,
+                order=order,
+                invoice_id=invoice.id,
+                amount=cmd.amount,
+                method=cmd.method,
+                reference=cmd.reference,
+                at=at,
+            )
+            post(
+                uow,
+                deps,
+                entry,
+                description=f"Payment for {invoice.number}",
+                reference=invoice.number,
+                at=at,
+            )
+        else:
+            assert cmd.order_id is not None  # guaranteed by RecordPayment's validator
+            order = uow.orders.get(cmd.order_id)
+            payment = _order_payment(uow, deps, order, cmd, at)
+        uow.payments.add(payment)
+        refresh_order(uow, order, at)
+        release_credit_holds(uow, uow.customers.get(order.customer_id), at)
+        uow.commit()
+    return payment_view(payment)
+
+
+def _same_currency(amount: Money, currency: str) -> None:
+    if amount.currency != currency:
+        raise CurrencyMismatch(currency, amount.currency, "amount")
+
+
+def _order_payment(
+    uow: UnitOfWork, deps: Dependencies, order: Order, cmd: RecordPayment, at: datetime
+) -> Payment:
+    """Money for an order before its invoice: a cash sale if it pays the whole order of a
+    cash-sale customer, otherwise a prepayment held for the order."""
+    if order.status is OrderStatus.CANCELLED:
+        raise ValidationError("order_id", order.id, f"order {order.number} is cancelled")
+    _same_currency(cmd.amount, order.currency)
+    chart = deps.settings.chart
+    customer = uow.customers.get(order.customer_id)
+    lines = invoice_lines(order, InvoicePolicy.ON_ORDER)
+    uninvoiced = document_total(lines, order.currency) if lines else Money.zero(order.currency)
+    held = order.prepaid + cmd.amount
+    if held > uninvoiced:
+        raise Overpayment(order.number, cmd.amount, uninvoiced - order.prepaid)
+    if customer.payment_preference in CASH_SALE_PREFERENCES and held == uninvoiced and lines:
+        invoice = _new_invoice(uow, deps, order, customer, lines, Settlement.CASH_SALE, at)
+        invoice.paid = invoice.total
+        entry = EntryBuilder(order.currency)
+        entry.debit(chart.cash_account(cmd.method), cmd.amount)
+        entry.debit(chart.customer_prepayments, order.prepaid)
+        _credit_sales(entry, deps, lines, order.currency)
+        post(
+            uow,
+            deps,
+            entry,
+            description=f"Cash sale {invoice.number}",
+            reference=invoice.number,
+            at=at,
+        )
+        order.prepaid_amount = Decimal(0)
+        return _payment(
+            deps,
+            kind=PaymentKind.CASH_SALE,
+            order=order,
+            invoice_id=invoice.id,
+            amount=cmd.amount,
+            method=cmd.method,
+            reference=cmd.reference,
+            at=at,
+        )
+    entry = EntryBuilder(order.currency)
+    entry.debit(chart.cash_account(cmd.method), cmd.amount)
+    entry.credit(chart.customer_prepayments, cmd.amount)
+    post(
+        uow,
+        deps,
+        entry,
+        description=f"Prepayment for {order.number}",
+        reference=order.number,
+        at=at,
+    )
+    order.prepaid_amount += cmd.amount.amount
+    return _payment(
+        deps,
+        kind=PaymentKind.PREPAYMENT,
+        order=order,
+        invoice_id="",
+        amount=cmd.amount,
+        method=cmd.method,
+        reference=cmd.reference,
+        at=at,
+    )
+
+
+# -- credit notes and refunds ------------------------------------------------------------------
+
+
+def credit_in(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    invoice: Invoice,
+    order: Order,
+    quantities: dict[int, int] | None,
+    reason: str,
+    at: datetime,
+) -> CreditNote:
+    """Issue a credit note for ``quantities`` (order line no -> units) of ``invoice``, or for
+    everything not yet credited. The note that completes a reversal takes exactly the tax left,
+    so invoice minus its credit notes is zero to the cent."""
+    previous = uow.credit_notes.list_for_invoice(invoice.id)
+    credited_units: dict[int, int] = {}
+    for note in previous:
+        for line in note.lines:
+            credited_units[line.order_line_no] = (
+                credited_units.get(line.order_line_no, 0) + line.quantity
+            )
+    invoiced_units = {line.order_line_no: line.quantity for line in invoice.lines}
+    if quantities is None:
+        quantities = {
+            no: units - credited_units.get(no, 0)
+            for no, units in invoiced_units.items()
+            if units > credited_units.get(no, 0)
+        }
+    if not quantities:
+        raise ValidationError("invoice_id", invoice.id, f"{invoice.number} is fully credited")
+    lines = []
+    for invoice_line in invoice.lines:
+        units = quantities.get(invoice_line.order_line_no, 0)
+        if not units:
+            continue
+        already = credited_units.get(invoice_line.order_line_no, 0)
+        lines.append(
+            share_line(
+                line_no=invoice_line.order_line_no,
+                sku=invoice_line.sku,
+                name=invoice_line.name,
+                unit_price=invoice_line.unit_price,
+                tax_rate=invoice_line.tax_rate,
+                whole_quantity=invoice_line.quantity,
+                whole_discount=invoice_line.discount,
+                quantity=units,
+                already=already,
+            )
+        )
+    unknown = set(quantities) - set(invoiced_units)
+    if unknown:
+        raise ValidationError("lines", sorted(unknown), f"not on invoice {invoice.number}")
+    completes = all(
+        credited_units.get(no, 0) + quantities.get(no, 0) == units
+        for no, units in invoiced_units.items()
+    )
+    fixed: tuple[tuple[Decimal, Money], ...] = ()
+    if completes:
+        left: dict[Decimal, Money] = {s.rate: s.tax for s in invoice.tax_subtotals}
+        for note in previous:
+            for s in note.tax_subtotals:
+                left[s.rate] = left[s.rate] - s.tax
+        fixed = tuple(left.items())
+    year = at.year
+    note = CreditNote(
+        id=deps.ids.new_id(),
+        number=credit_note_number(year, uow.sequences.next_value(f"credit-note-{year}")),
+        order_id=order.id,
+        customer_id=invoice.customer_id,
+        currency=invoice.currency,
+        lines=tuple(lines),
+        issued_at=at,
+        fixed_tax=fixed,
+        invoice_id=invoice.id,
+        reason=reason,
+    )
+    invoice.apply_credit(note.total)
+    for line in lines:
+        order.mark_credited(line.order_line_no, line.quantity)
+    chart = deps.settings.chart
+    entry = EntryBuilder(invoice.currency)
+    for subtotal in note.tax_subtotals:
+        entry.debit(chart.revenue(subtotal.rate), subtotal.net)
+        entry.debit(chart.output_tax(subtotal.rate), subtotal.tax)
+    entry.credit(chart.receivables, note.total)
+    post(
+        uow,
+        deps,
+        entry,
+        description=f"Credit note {note.number} for {invoice.number}",
+        reference=note.number,
+        at=at,
+    )
+    note.record(
+        CreditNoteIssued(
+            occurred_at=at,
+            credit_note_id=note.id,
+            number=note.number,
+            invoice_id=invoice.id,
+            order_id=order.id,
+            total=note.total,
+            reason=reason,
+        )
+    )
+    uow.credit_notes.add(note)
+    return note
+
+
+def refund_in(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    invoice: Invoice,
+    order: Order,
+    amount: Money | None,
+    method: str | None,
+    reference: str,
+    at: datetime,
+) -> Payment | None:
+    """Pay back what the customer overpaid on ``invoice`` (all of it unless ``amount``)."""
+    due = -invoice.outstanding
+    if due.amount <= 0:
+        if amount is None:
+            return None
+        raise ValidationError("amount", amount, f"no refund is due on {invoice.number}")
+    amount = amount or due
+    _same_currency(amount, invoice.currency)
+    invoice.apply_refund(amount)
+    method = method or _original_method(uow, order)
+    chart = deps.settings.chart
+    entry = EntryBuilder(invoice.currency)
+    entry.debit(chart.receivables, amount)
+    entry.credit(chart.cash_account(method), amount)
+    post(
+        uow,
+        deps,
+        entry,
+        description=f"Refund for {invoice.number}",
+        reference=invoice.number,
+        at=at,
+    )
+    payment = _payment(
+        deps,
+        kind=PaymentKind.REFUND,
+        order=order,
+        invoice_id=invoice.id,
+        amount=amount,
+        method=method,
+        reference=reference,
+        at=at,
+    )
+    uow.payments.add(payment)
+    return payment
+
+
+def refund_prepayment_in(
+    uow: UnitOfWork, deps: Dependencies, order: Order, at: datetime
+) -> Payment | None:
+    """Pay back a prepayment that no invoice will use (the order was cancelled)."""
+    if order.prepaid.is_zero:
+        return None
+    amount = order.prepaid
+    method = _original_method(uow, order)
+    chart = deps.settings.chart
+    entry = EntryBuilder(order.currency)
+    entry.debit(chart.customer_prepayments, amount)
+    entry.credit(chart.cash_account(method), amount)
+    post(
+        uow,
+        deps,
+        entry,
+        description=f"Prepayment refund for {order.number}",
+        reference=order.number,
+        at=at,
+    )
+    order.prepaid_amount = Decimal(0)
+    payment = _payment(
+        deps,
+        kind=PaymentKind.REFUND,
+        order=order,
+        invoice_id="",
+        amount=amount,
+        method=method,
+        reference="prepayment refund",
+        at=at,
+    )
+    uow.payments.add(payment)
+    return payment
+
+
+def _original_method(uow: UnitOfWork, order: Order) -> str:
+    received = [
+        p for p in uow.payments.list_for_order(order.id) if p.kind is not PaymentKind.REFUND
+    ]
+    return received[-1].method if received else PaymentMethod.BANK_TRANSFER
+
+
+def issue_credit_note(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteView:
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        invoice = uow.invoices.get(cmd.invoice_id)
+        order = uow.orders.get(invoice.order_id)
+        quantities: dict[int, int] | None = None
+        if cmd.lines is not None:
+            quantities = {}
+            for item in cmd.lines:
+                matches = [line for line in invoice.lines if line.sku == item.sku]
+                if not matches:
+                    raise ValidationError("lines.sku", item.sku, f"not on invoice {invoice.number}")
+                quantities[matches[0].order_line_no] = (
+                    quantities.get(matches[0].order_line_no, 0) + item.quantity
+                )
+        note = credit_in(uow, deps, invoice, order, quantities, cmd.reason, at)
+        if cmd.refund:
+            refund_in(uow, deps, invoice, order, None, None, "credit note " + note.number, at)
+        refresh_order(uow, order, at)
+        uow.commit()
+    return credit_note_view(note)
+
+
+def pay_refund(deps: Dependencies, cmd: PayRefund) -> PaymentView:
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        invoice = uow.invoices.get(cmd.invoice_id)
+        order = uow.orders.get(invoice.order_id)
+        payment = refund_in(uow, deps, invoice, order, cmd.amount, cmd.method, cmd.reference, at)
+        if payment is None:
+            raise ValidationError(
+                "invoice_id", cmd.invoice_id, f"no refund is due on {invoice.number}"
+            )
+        refresh_order(uow, order, at)
+        uow.commit()
+    return payment_view(payment)
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+
+def get_invoice(deps: Dependencies, query: GetInvoice) -> InvoiceView:
+    with deps.uow() as uow:
+        if query.invoice_id is not None:
+            return invoice_view(uow.invoices.get(query.invoice_id))
+        assert query.number is not None
+        return invoice_view(uow.invoices.get_by_number(query.number))
+
+
+def list_order_invoices(deps: Dependencies, query: ListOrderInvoices) -> list[InvoiceView]:
+    with deps.uow() as uow:
+        uow.orders.get(query.order_id)
+        return [invoice_view(i) for i in uow.invoices.list_for_order(query.order_id)]
+
+
+def trial_balance(deps: Dependencies, query: GetTrialBalance) -> TrialBalanceView:
+    chart = deps.settings.chart
+    with deps.uow() as uow:
+        balances = uow.ledger.balances()
+    lines = []
+    debit_totals: dict[str, Decimal] = {}
+    credit_totals: dict[str, Decimal] = {}
+    for (code, currency), (debit, credit) in sorted(balances.items()):
+        account = chart.describe(code)
+        lines.append(
+            TrialBalanceLine(
+                account=code,
+                name=account.name,
+                type=account.type,
+                currency=currency,
+                debit=debit,
+                credit=credit,
+                balance=debit - credit,
+            )
+        )
+        debit_totals[currency] = debit_totals.get(currency, Decimal(0)) + debit
+        credit_totals[currency] = credit_totals.get(currency, Decimal(0)) + credit
+    return TrialBalanceView(
+        lines=tuple(lines), total_debit=debit_totals, total_credit=credit_totals
+    )
+
+
+def list_journal(deps: Dependencies, query: ListJournal) -> list[JournalEntryView]:
+    with deps.uow() as uow:
+        return [
+            JournalEntryView(
+                id=e.id,
+                posted_at=e.posted_at,
+                description=e.description,
+                reference=e.reference,
+                postings=tuple(
+                    PostingView(account=p.account, side=p.side, amount=p.amount) for p in e.postings
+                ),
+            )
+            for e in uow.ledger.entries(query.reference)
+        ]
+
+
+def _overdue(invoices: Iterable[Invoice], as_of: date) -> list[tuple[Invoice, int]]:
+    return [(i, (as_of - i.due_date).days) for i in invoices if i.outstanding.amount > 0]
+
+
+def list_overdue_invoices(
+    deps: Dependencies, query: ListOverdueInvoices
+) -> list[OverdueInvoiceView]:
+    """The dunning list: unpaid invoices past their due date, most overdue first."""
+    with deps.uow() as uow:
+        rows = []
+        for invoice, days in _overdue(uow.invoices.list_unsettled(), query.as_of):
+            if days <= 0:
+                continue
+            customer = uow.customers.get(invoice.customer_id)
+            rows.append(
+                OverdueInvoiceView(
+                    customer_id=customer.id,
+                    customer_name=customer.name,
+                    invoice_id=invoice.id,
+                    invoice_number=invoice.number,
+                    due_date=invoice.due_date,
+                    days_overdue=days,
+                    outstanding=invoice.outstanding,
+                )
+            )
+    return sorted(rows, key=lambda r: (-r.days_overdue, r.invoice_number))
+
+
+def receivables_aging(deps: Dependencies, query: GetReceivablesAging) -> ReceivablesAgingView:
+    """Open receivables by days past due: not yet due, 1-30, 31-60, 61-90, over 90."""
+    buckets: dict[str, list[Decimal]] = {}
+    with deps.uow() as uow:
+        for invoice, days in _overdue(uow.invoices.list_unsettled(), query.as_of):
+            row = buckets.setdefault(invoice.currency, [Decimal(0)] * 5)
+            index = (
+                0 if days <= 0 else 1 if days <= 30 else 2 if days <= 60 else 3 if days <= 90 else 4
+            )
+            row[index] += invoice.outstanding.amount
+    return ReceivablesAgingView(
+        as_of=query.as_of,
+        buckets=tuple(
+            AgingBucketView(
+                currency=currency,
+                current=row[0],
+                days_1_30=row[1],
+                days_31_60=row[2],
+                days_61_90=row[3],
+                over_90=row[4],
+                total=sum(row, Decimal(0)),
+            )
+            for currency, row in sorted(buckets.items())
+        ),
+    )
+
+
+# -- views -------------------------------------------------------------------------------------
+
+
+def _line_views(lines: Iterable[DocumentLine]) -> tuple[DocumentLineView, ...]:
+    return tuple(
+        DocumentLineView(
+            order_line_no=line.order_line_no,
+            sku=line.sku,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount=line.discount,
+            tax_rate=line.tax_rate,
+            net=line.net,
+        )
+        for line in lines
+    )
+
+
+def invoice_view(invoice: Invoice) -> InvoiceView:
+    return InvoiceView(
+        id=invoice.id,
+        number=invoice.number,
+        order_id=invoice.order_id,
+        customer_id=invoice.customer_id,
+        currency=invoice.currency,
+        lines=_line_views(invoice.lines),
+        tax_subtotals=tuple(
+            TaxSubtotalView(rate=s.rate, net=s.net, tax=s.tax) for s in invoice.tax_subtotals
+        ),
+        net_total=invoice.net_total,
+        tax_total=invoice.tax_total,
+        total=invoice.total,
+        issued_at=invoice.issued_at,
+        due_date=invoice.due_date,
+        settlement=invoice.settlement,
+        status=invoice.status,
+        paid=invoice.paid,
+        credited=invoice.credited,
+        refunded=invoice.refunded,
+        outstanding=invoice.outstanding,
+        sent_to=invoice.sent_to,
+    )
+
+
+def credit_note_view(note: CreditNote) -> CreditNoteView:
+    return CreditNoteView(
+        id=note.id,
+        number=note.number,
+        invoice_id=note.invoice_id,
+        order_id=note.order_id,
+        currency=note.currency,
+        lines=_line_views(note.lines),
+        tax_subtotals=tuple(
+            TaxSubtotalView(rate=s.rate, net=s.net, tax=s.tax) for s in note.tax_subtotals
+        ),
+        net_total=note.net_total,
+        tax_total=note.tax_total,
+        total=note.total,
+        issued_at=note.issued_at,
+        reason=note.reason,
+    )
+
+
+def payment_view(payment: Payment) -> PaymentView:
+    return PaymentView(
+        id=payment.id,
+        kind=payment.kind,
+        customer_id=payment.customer_id,
+        order_id=payment.order_id,
+        invoice_id=payment.invoice_id,
+        amount=payment.amount,
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at,
+    )

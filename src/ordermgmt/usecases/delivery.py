@@ -1,0 +1,425 @@
+"""Step 4, delivery: shipping orders with a carrier, tracking, proof of delivery.
+
+A shipment is created first (``pending``), the carrier is called outside any transaction, and
+only a successful booking moves the goods: on hand and reserved fall together, the order line's
+reservation becomes a shipped quantity, and cost of goods sold is posted where a unit cost is
+known. A failed booking leaves the shipment pending and the stock reserved; ``book_shipment``
+retries it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from ordermgmt.domain.errors import (
+    CarrierError,
+    Conflict,
+    InvalidStateTransition,
+    NotFound,
+    ValidationError,
+)
+from ordermgmt.domain.events import (
+    ShipmentBooked,
+    ShipmentBookingFailed,
+    ShipmentCreated,
+    ShipmentDelivered,
+    ShipmentTracked,
+)
+from ordermgmt.domain.ledger import EntryBuilder
+from ordermgmt.domain.money import Money
+from ordermgmt.domain.order import Order, OrderStatus
+from ordermgmt.domain.shipment import (
+    Booking,
+    Parcel,
+    Shipment,
+    ShipmentLine,
+    ShipmentRequest,
+    ShipmentStatus,
+    TrackingEvent,
+    TrackingStatus,
+    shipment_number,
+)
+from ordermgmt.messages import (
+    BookShipment,
+    CancelShipment,
+    ConfirmDelivery,
+    GetShipment,
+    ListOrderShipments,
+    QuoteShipping,
+    RateQuoteView,
+    RefreshTracking,
+    ShipmentLineView,
+    ShipmentView,
+    ShipOrder,
+    TrackingEventView,
+    TrackingInput,
+)
+from ordermgmt.ports import CarrierPort, Dependencies, UnitOfWork
+from ordermgmt.usecases.accounting import post, refresh_order
+
+
+def _carrier(deps: Dependencies, name: str) -> CarrierPort:
+    carrier = deps.carriers.get(name)
+    if carrier is None:
+        raise NotFound("carrier", name)
+    return carrier
+
+
+def _pending_units(uow: UnitOfWork, order: Order) -> dict[tuple[int, str], int]:
+    """Units already promised to pending (not yet booked) shipments, per line and location."""
+    units: dict[tuple[int, str], int] = defaultdict(int)
+    for shipment in uow.shipments.list_for_order(order.id):
+        if shipment.status is ShipmentStatus.PENDING:
+            for line in shipment.lines:
+                units[(line.order_line_no, shipment.location)] += line.quantity
+    return units
+
+
+def _plan(uow: UnitOfWork, order: Order, cmd: ShipOrder) -> tuple[str, list[ShipmentLine]]:
+    if order.status is not OrderStatus.OPEN:
+        raise InvalidStateTransition("order", order.number, order.status, "shipped")
+    pending = _pending_units(uow, order)
+
+    def free(line_no: int, location: str) -> int:
+        return order.line(line_no).allocations.get(location, 0) - pending[(line_no, location)]
+
+    locations = sorted(
+        {loc for line in order.lines for loc in line.allocations if free(line.line_no, loc) > 0}
+    )
+    location = cmd.location
+    if location is None:
+        if len(locations) != 1:
+            reason = (
+                "nothing is reserved and unshipped"
+                if not locations
+                else f"units are reserved at {', '.join(locations)}: name the location"
+            )
+            raise ValidationError("location", None, reason)
+        location = locations[0]
+    wanted: dict[str, int] | None = None
+    if cmd.lines is not None:
+        wanted = defaultdict(int)
+        for item in cmd.lines:
+            wanted[item.sku] += item.quantity
+    lines: list[ShipmentLine] = []
+    for line in order.lines:
+        available = free(line.line_no, location)
+        take = available if wanted is None else min(available, wanted.get(line.sku, 0))
+        if take > 0:
+            lines.append(ShipmentLine(line.line_no, line.sku, take))
+            if wanted is not None:
+                wanted[line.sku] -= take
+    if wanted is not None:
+        short = {sku: q for sku, q in wanted.items() if q > 0}
+        if short:
+            sku, quantity = sorted(short.items())[0]
+            raise ValidationError(
+                "lines", {"sku": sku, "quantity": quantity}, f"not reserved at {location}"
+            )
+    if not lines:
+        raise ValidationError("location", location, f"nothing of {order.number} to ship there")
+    return location, lines
+
+
+def ship_order(deps: Dependencies, cmd: ShipOrder) -> ShipmentView:
+    _carrier(deps, cmd.carrier)
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        order = uow.orders.get(cmd.order_id)
+        location, lines = _plan(uow, order, cmd)
+        weight = Decimal(0)
+        for line in lines:
+            product = uow.products.find(line.sku)
+            weight += (product.weight_kg if product else Decimal(0)) * line.quantity
+        parcels = tuple(Parcel(w) for w in (cmd.parcels or [weight]))
+        shipment = Shipment(
+            id=deps.ids.new_id(),
+            number=shipment_number(uow.sequences.next_value("shipment")),
+            order_id=order.id,
+            location=location,
+            carrier=cmd.carrier,
+            lines=tuple(lines),
+            parcels=parcels,
+            created_at=at,
+        )
+        shipment.record(
+            ShipmentCreated(
+                occurred_at=at,
+                shipment_id=shipment.id,
+                number=shipment.number,
+                order_id=order.id,
+                location=location,
+                carrier=cmd.carrier,
+            )
+        )
+        uow.shipments.add(shipment)
+        uow.commit()
+    return book(deps, shipment.id)
+
+
+def _request(uow: UnitOfWork, shipment: Shipment) -> ShipmentRequest:
+    order = uow.orders.get(shipment.order_id)
+    customer = uow.customers.get(order.customer_id)
+    return ShipmentRequest(
+        shipment_id=shipment.id,
+        reference=f"{order.number}/{shipment.number}",
+        ship_from=shipment.location,
+        ship_to=customer.shipping_address or customer.billing_address,
+        parcels=shipment.parcels,
+        items=shipment.lines,
+        currency=order.currency,
+    )
+
+
+def book(deps: Dependencies, shipment_id: str) -> ShipmentView:
+    """Book a pending shipment with its carrier, then move the goods."""
+    with deps.uow() as uow:
+        shipment = uow.shipments.get(shipment_id)
+        if shipment.status is not ShipmentStatus.PENDING:
+            return shipment_view(shipment)
+        request = _request(uow, shipment)
+    carrier = _carrier(deps, shipment.carrier)
+    try:
+        booking = carrier.book(request)
+    except CarrierError as error:
+        with deps.uow() as uow:
+            failed = uow.shipments.get(shipment_id)
+            failed.booking_failed(error.reason)
+            failed.record(
+                ShipmentBookingFailed(
+                    occurred_at=deps.clock.now(),
+                    shipment_id=failed.id,
+                    number=failed.number,
+                    order_id=failed.order_id,
+                    carrier=failed.carrier,
+                    reason=error.reason,
+                )
+            )
+            uow.commit()
+        error.details["shipment_id"] = shipment_id
+        raise
+    try:
+        with deps.uow() as uow:
+            view = _dispatch(uow, deps, shipment_id, booking)
+            uow.commit()
+    except Exception:
+        # The order changed while the carrier was booked (cancelled, units gone): undo the
+        # booking so no parcel is picked up for goods that will not leave.
+        carrier.cancel(booking.tracking_number)
+        with deps.uow() as uow:
+            uow.shipments.get(shipment_id).cancel()
+            uow.commit()
+        raise
+    return view
+
+
+def _dispatch(
+    uow: UnitOfWork, deps: Dependencies, shipment_id: str, booking: Booking
+) -> ShipmentView:
+    at = deps.clock.now()
+    shipment = uow.shipments.get(shipment_id)
+    order = uow.orders.get(shipment.order_id)
+    if order.status is not OrderStatus.OPEN:
+        raise Conflict(
+            f"order {order.number} is {order.status} now; shipment {shipment.number} cancelled",
+            order_id=order.id,
+            shipment_id=shipment.id,
+        )
+    costs: dict[str, Decimal] = defaultdict(Decimal)
+    for line in sorted(shipment.lines, key=lambda ln: ln.sku):
+        item = uow.stock.get_for_update(line.sku, shipment.location)
+        item.consume(line.quantity)
+        order.ship(line.order_line_no, shipment.location, line.quantity)
+        product = uow.products.find(line.sku)
+        if product is not None and product.unit_cost is not None:
+            costs[product.unit_cost.currency] += product.unit_cost.amount * line.quantity
+    chart = deps.settings.chart
+    for currency, cost in costs.items():
+        amount = Money(cost, currency).rounded()
+        entry = (
+            EntryBuilder(currency)
+            .debit(chart.cost_of_goods_sold, amount)
+            .credit(chart.inventory, amount)
+        )
+        post(
+            uow,
+            deps,
+            entry,
+            description=f"Goods shipped {shipment.number}",
+            reference=shipment.number,
+            at=at,
+        )
+    shipment.booked(booking)
+    shipment.record(
+        ShipmentBooked(
+            occurred_at=at,
+            shipment_id=shipment.id,
+            number=shipment.number,
+            order_id=order.id,
+            carrier=shipment.carrier,
+            tracking_number=shipment.tracking_number,
+        )
+    )
+    refresh_order(uow, order, at)
+    return shipment_view(shipment)
+
+
+def book_shipment(deps: Dependencies, cmd: BookShipment) -> ShipmentView:
+    return book(deps, cmd.shipment_id)
+
+
+def cancel_shipment(deps: Dependencies, cmd: CancelShipment) -> ShipmentView:
+    with deps.uow() as uow:
+        shipment = uow.shipments.get(cmd.shipment_id)
+        shipment.cancel()
+        uow.commit()
+    return shipment_view(shipment)
+
+
+def _apply_tracking(
+    uow: UnitOfWork, shipment: Shipment, event: TrackingEvent, proof: str, at: datetime
+) -> None:
+    delivered = shipment.track(event)
+    shipment.record(
+        ShipmentTracked(
+            occurred_at=at,
+            shipment_id=shipment.id,
+            number=shipment.number,
+            status=event.status,
+            description=event.description,
+        )
+    )
+    if delivered:
+        order = uow.orders.get(shipment.order_id)
+        for line in shipment.lines:
+            order.deliver(line.order_line_no, line.quantity)
+        shipment.record(
+            ShipmentDelivered(
+                occurred_at=at,
+                shipment_id=shipment.id,
+                number=shipment.number,
+                order_id=order.id,
+                proof=proof,
+            )
+        )
+        refresh_order(uow, order, at)
+
+
+def record_tracking(deps: Dependencies, cmd: TrackingInput) -> ShipmentView:
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        shipment = uow.shipments.get(cmd.shipment_id)
+        event = TrackingEvent(TrackingStatus(cmd.status), at, cmd.description or cmd.status)
+        _apply_tracking(uow, shipment, event, "", at)
+        uow.commit()
+    return shipment_view(shipment)
+
+
+def refresh_tracking(deps: Dependencies, cmd: RefreshTracking) -> ShipmentView:
+    with deps.uow() as uow:
+        shipment = uow.shipments.get(cmd.shipment_id)
+    if shipment.status not in (ShipmentStatus.BOOKED, ShipmentStatus.IN_TRANSIT):
+        return shipment_view(shipment)
+    events = _carrier(deps, shipment.carrier).track(shipment.tracking_number)
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        shipment = uow.shipments.get(cmd.shipment_id)
+        for event in events:
+            if event not in shipment.tracking and shipment.status in (
+                ShipmentStatus.BOOKED,
+                ShipmentStatus.IN_TRANSIT,
+            ):
+                _apply_tracking(uow, shipment, event, "", at)
+        uow.commit()
+    return shipment_view(shipment)
+
+
+def confirm_delivery(deps: Dependencies, cmd: ConfirmDelivery) -> ShipmentView:
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        shipment = uow.shipments.get(cmd.shipment_id)
+        event = TrackingEvent(TrackingStatus.DELIVERED, at, f"proof of delivery: {cmd.proof}")
+        shipment.proof_of_delivery = cmd.proof
+        _apply_tracking(uow, shipment, event, cmd.proof, at)
+        uow.commit()
+    return shipment_view(shipment)
+
+
+def quote_shipping(deps: Dependencies, query: QuoteShipping) -> list[RateQuoteView]:
+    """Rates of every carrier for what is reserved (at ``location``), cheapest first; carriers
+    that cannot quote are left out."""
+    with deps.uow() as uow:
+        order = uow.orders.get(query.order_id)
+        probe = ShipOrder(order_id=order.id, carrier="quote", location=query.location)
+        location, lines = _plan(uow, order, probe)
+        weight = sum(
+            (
+                (p.weight_kg if (p := uow.products.find(ln.sku)) else Decimal(0)) * ln.quantity
+                for ln in lines
+            ),
+            Decimal(0),
+        )
+        customer = uow.customers.get(order.customer_id)
+        request = ShipmentRequest(
+            shipment_id="quote",
+            reference=order.number,
+            ship_from=location,
+            ship_to=customer.shipping_address or customer.billing_address,
+            parcels=(Parcel(weight),),
+            items=tuple(lines),
+            currency=order.currency,
+        )
+    quotes = []
+    for carrier in deps.carriers.values():
+        try:
+            quotes.extend(carrier.quote(request))
+        except CarrierError:
+            continue
+    return [
+        RateQuoteView(
+            carrier=q.carrier, service=q.service, price=q.price, transit_days=q.transit_days
+        )
+        for q in sorted(quotes, key=lambda q: (q.price.amount, q.transit_days))
+    ]
+
+
+def get_shipment(deps: Dependencies, query: GetShipment) -> ShipmentView:
+    with deps.uow() as uow:
+        return shipment_view(uow.shipments.get(query.shipment_id))
+
+
+def list_order_shipments(deps: Dependencies, query: ListOrderShipments) -> list[ShipmentView]:
+    with deps.uow() as uow:
+        uow.orders.get(query.order_id)
+        return [shipment_view(s) for s in uow.shipments.list_for_order(query.order_id)]
+
+
+def shipment_view(shipment: Shipment) -> ShipmentView:
+    return ShipmentView(
+        id=shipment.id,
+        number=shipment.number,
+        order_id=shipment.order_id,
+        location=shipment.location,
+        carrier=shipment.carrier,
+        status=shipment.status,
+        lines=tuple(
+            ShipmentLineView(order_line_no=ln.order_line_no, sku=ln.sku, quantity=ln.quantity)
+            for ln in shipment.lines
+        ),
+        parcels=tuple(p.weight_kg for p in shipment.parcels),
+        weight_kg=shipment.weight_kg,
+        tracking_number=shipment.tracking_number,
+        label=shipment.label,
+        service=shipment.service,
+        price=shipment.price,
+        estimated_delivery=shipment.estimated_delivery,
+        booking_error=shipment.booking_error,
+        tracking=tuple(
+            TrackingEventView(status=e.status, at=e.at, description=e.description)
+            for e in shipment.tracking
+        ),
+        delivered_at=shipment.delivered_at,
+        proof_of_delivery=shipment.proof_of_delivery,
+    )

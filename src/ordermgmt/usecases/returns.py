@@ -1,0 +1,298 @@
+"""Returns and exchanges: goods back from the customer, and the money that follows them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from ordermgmt.domain.errors import InvalidStateTransition, ValidationError
+from ordermgmt.domain.events import ReturnReceived, ReturnRequested
+from ordermgmt.domain.invoice import Invoice, InvoicePolicy
+from ordermgmt.domain.ledger import EntryBuilder
+from ordermgmt.domain.money import Money
+from ordermgmt.domain.order import Order, OrderStatus
+from ordermgmt.domain.returns import ReturnLine, ReturnRequest, ReturnStatus, return_number
+from ordermgmt.domain.shipment import ShipmentStatus
+from ordermgmt.messages import (
+    Exchange,
+    ExchangeView,
+    GetReturn,
+    PlaceOrder,
+    ReceiveReturn,
+    RequestReturn,
+    ReturnLineInput,
+    ReturnLineView,
+    ReturnView,
+)
+from ordermgmt.ports import Dependencies, UnitOfWork
+from ordermgmt.usecases.accounting import (
+    credit_in,
+    document_total,
+    invoice_lines,
+    post,
+    refresh_order,
+    refund_in,
+)
+from ordermgmt.usecases.orders import place_in
+from ordermgmt.usecases.replenishment import location_order, serve_backorders, submit_requisitions
+from ordermgmt.usecases.views import order_view
+
+
+def _returnable(uow: UnitOfWork, order: Order) -> dict[int, int]:
+    """Delivered units per line not yet returned nor promised to an open return."""
+    pending: dict[int, int] = defaultdict(int)
+    for request in uow.returns.list_for_order(order.id):
+        if request.status is ReturnStatus.REQUESTED:
+            for line in request.lines:
+                pending[line.order_line_no] += line.quantity
+    return {
+        line.line_no: line.delivered - line.returned - pending[line.line_no] for line in order.lines
+    }
+
+
+def _request_in(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    order: Order,
+    items: list[ReturnLineInput],
+    reason: str,
+    at: datetime,
+) -> ReturnRequest:
+    if order.status is OrderStatus.CANCELLED:
+        raise InvalidStateTransition("order", order.number, order.status, "returned")
+    left = _returnable(uow, order)
+    lines: list[ReturnLine] = []
+    for item in items:
+        wanted = item.quantity
+        for line in order.lines_for(item.sku):
+            take = min(wanted, left[line.line_no])
+            if take > 0:
+                lines.append(ReturnLine(line.line_no, line.sku, take))
+                left[line.line_no] -= take
+                wanted -= take
+        if wanted:
+            raise ValidationError(
+                "lines",
+                {"sku": item.sku, "quantity": item.quantity},
+                "more than was delivered and not yet returned",
+            )
+    request = ReturnRequest(
+        id=deps.ids.new_id(),
+        number=return_number(uow.sequences.next_value("return")),
+        order_id=order.id,
+        customer_id=order.customer_id,
+        lines=tuple(lines),
+        reason=reason,
+        requested_at=at,
+    )
+    request.record(
+        ReturnRequested(
+            occurred_at=at,
+            return_id=request.id,
+            number=request.number,
+            order_id=order.id,
+            reason=reason,
+        )
+    )
+    uow.returns.add(request)
+    return request
+
+
+def request_return(deps: Dependencies, cmd: RequestReturn) -> ReturnView:
+    with deps.uow() as uow:
+        order = uow.orders.get(cmd.order_id)
+        request = _request_in(uow, deps, order, cmd.lines, cmd.reason, deps.clock.now())
+        uow.commit()
+    return return_view(request)
+
+
+def _home_location(uow: UnitOfWork, order: Order, line_no: int) -> str:
+    for shipment in uow.shipments.list_for_order(order.id):
+        if shipment.status is ShipmentStatus.DELIVERED and any(
+            ln.order_line_no == line_no for ln in shipment.lines
+        ):
+            return shipment.location
+    locations = location_order(uow)
+    if not locations:
+        raise ValidationError("location", None, "no stock location is defined")
+    return locations[0]
+
+
+def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
+    """Goods are back: restock or write off, credit what was invoiced, refund what was paid
+    (or, for an exchange, carry the money over to the replacement order)."""
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        request = uow.returns.get(cmd.return_id)
+        order = uow.orders.get(request.order_id)
+        location = cmd.location or _home_location(uow, order, request.lines[0].order_line_no)
+        request.receive(restock=cmd.restock, location=location, at=at)
+        chart = deps.settings.chart
+        costs: dict[str, Decimal] = defaultdict(Decimal)
+        for line in request.lines:
+            order.take_back(line.order_line_no, line.quantity)
+            if cmd.restock:
+                item = uow.stock.get_for_update(line.sku, location)
+                item.receive(line.quantity)
+                serve_backorders(uow, item, at)
+            product = uow.products.find(line.sku)
+            if product is not None and product.unit_cost is not None:
+                costs[product.unit_cost.currency] += product.unit_cost.amount * line.quantity
+        for currency, cost in costs.items():
+            value = Money(cost, currency).rounded()
+            back = EntryBuilder(currency).debit(chart.inventory, value)
+            post(
+                uow,
+                deps,
+                back.credit(chart.cost_of_goods_sold, value),
+                description=f"Goods returned {request.number}",
+                reference=request.number,
+                at=at,
+            )
+            if not cmd.restock:
+                off = EntryBuilder(currency).debit(chart.inventory_write_off, value)
+                post(
+                    uow,
+                    deps,
+                    off.credit(chart.inventory, value),
+                    description=f"Returned goods written off {request.number}",
+                    reference=request.number,
+                    at=at,
+                )
+        _settle(uow, deps, request, order, cmd.refund_method, at)
+        request.record(
+            ReturnReceived(
+                occurred_at=at,
+                return_id=request.id,
+                number=request.number,
+                order_id=order.id,
+                restocked=cmd.restock,
+            )
+        )
+        refresh_order(uow, order, at)
+        uow.commit()
+    return return_view(request)
+
+
+def _settle(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    request: ReturnRequest,
+    order: Order,
+    refund_method: str | None,
+    at: datetime,
+) -> None:
+    """Credit the returned units that were invoiced; move or refund the money."""
+    to_credit = {line.order_line_no: line.quantity for line in request.lines}
+    replacement = (
+        uow.orders.get(request.replacement_order_id) if request.replacement_order_id else None
+    )
+    for invoice in uow.invoices.list_for_order(order.id):
+        credited = {n.order_line_no: 0 for n in invoice.lines}
+        for note in uow.credit_notes.list_for_invoice(invoice.id):
+            for ln in note.lines:
+                credited[ln.order_line_no] += ln.quantity
+        take = {}
+        for doc_line in invoice.lines:
+            no = doc_line.order_line_no
+            units = min(to_credit.get(no, 0), doc_line.quantity - credited[no])
+            if units > 0:
+                take[no] = units
+                to_credit[no] -= units
+        if not take:
+            continue
+        note = credit_in(uow, deps, invoice, order, take, f"return {request.number}", at)
+        request.credit_note_id = request.credit_note_id or note.id
+        due = -invoice.outstanding
+        if replacement is not None and due.amount > 0:
+            _carry_over(uow, deps, invoice, replacement, due, request, at)
+        payment = refund_in(
+            uow, deps, invoice, order, None, refund_method, f"return {request.number}", at
+        )
+        if payment is not None:
+            request.refund_id = request.refund_id or payment.id
+
+
+def _carry_over(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    invoice: Invoice,
+    replacement: Order,
+    due: Money,
+    request: ReturnRequest,
+    at: datetime,
+) -> None:
+    """An exchange: what the customer is owed moves to the replacement order as a prepayment,
+    up to its price; the rest is refunded, and a dearer replacement invoices the difference."""
+    lines = invoice_lines(replacement, InvoicePolicy.ON_ORDER)
+    if not lines:
+        return
+    room = document_total(lines, replacement.currency) - replacement.prepaid
+    amount = min(due, room)
+    if amount.amount <= 0:
+        return
+    invoice.apply_refund(amount)
+    chart = deps.settings.chart
+    entry = EntryBuilder(invoice.currency).debit(chart.receivables, amount)
+    entry.credit(chart.customer_prepayments, amount)
+    post(
+        uow,
+        deps,
+        entry,
+        description=f"{request.number}: credit carried to {replacement.number}",
+        reference=invoice.number,
+        at=at,
+    )
+    replacement.prepaid_amount += amount.amount
+
+
+def exchange(deps: Dependencies, cmd: Exchange) -> ExchangeView:
+    with deps.uow() as uow:
+        at = deps.clock.now()
+        order = uow.orders.get(cmd.order_id)
+        request = _request_in(uow, deps, order, cmd.return_lines, cmd.reason, at)
+        replacement, raised = place_in(
+            uow,
+            deps,
+            PlaceOrder(
+                customer_id=order.customer_id,
+                channel=order.channel,
+                lines=cmd.replacement_lines,
+                currency=order.currency,
+                customer_reference=f"exchange {request.number} for {order.number}",
+            ),
+        )
+        request.replacement_order_id = replacement.id
+        uow.commit()
+    submit_requisitions(deps, raised)
+    return ExchangeView(
+        return_request=return_view(request), replacement_order=order_view(replacement)
+    )
+
+
+def get_return(deps: Dependencies, query: GetReturn) -> ReturnView:
+    with deps.uow() as uow:
+        return return_view(uow.returns.get(query.return_id))
+
+
+def return_view(request: ReturnRequest) -> ReturnView:
+    return ReturnView(
+        id=request.id,
+        number=request.number,
+        order_id=request.order_id,
+        customer_id=request.customer_id,
+        status=request.status,
+        reason=request.reason,
+        lines=tuple(
+            ReturnLineView(order_line_no=ln.order_line_no, sku=ln.sku, quantity=ln.quantity)
+            for ln in request.lines
+        ),
+        restocked=request.restocked,
+        location=request.location,
+        requested_at=request.requested_at,
+        received_at=request.received_at,
+        credit_note_id=request.credit_note_id,
+        refund_id=request.refund_id,
+        replacement_order_id=request.replacement_order_id,
+    )
