@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from ordermgmt.adapters.carriers import InMemoryCarrier, OwnFleetCarrier, Vehicle
 from ordermgmt.adapters.memory import (
@@ -69,3 +70,50 @@ def default_carriers(clock: Clock) -> list[CarrierPort]:
         InMemoryCarrier(clock),
         OwnFleetCarrier(clock, [Vehicle("VAN-1", Decimal(1000))]),
     ]
+
+
+def sql_dependencies(
+    url: str,
+    *,
+    migrate: bool = False,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    purchasing: PurchasingPort | None = None,
+    publisher: EventPublisher | None = None,
+    allocation: AllocationPolicy | None = None,
+    carriers: Sequence[CarrierPort] | None = None,
+    notifications: NotificationPort | None = None,
+    settings: Settings | None = None,
+    engine_options: dict[str, Any] | None = None,
+) -> Dependencies:
+    """Ports for an OMS on a database. Refuses an out-of-date schema unless ``migrate``."""
+    from ordermgmt.adapters.sqlalchemy import (
+        SqlAlchemyOutboxRelay,
+        SqlAlchemyUnitOfWork,
+        check,
+        open_engine,
+        upgrade,
+    )
+
+    engine = open_engine(url, **(engine_options or {}))
+    if migrate:
+        upgrade(engine)
+    check(engine, url)
+    events = publisher or InMemoryEventPublisher()
+    clock = clock or SystemClock()
+
+    def unit_of_work() -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(engine, events)
+
+    return Dependencies(
+        uow=unit_of_work,
+        publisher=events,
+        purchasing=purchasing or InMemoryPurchasing(),
+        clock=clock,
+        ids=ids or UuidIdGenerator(),
+        allocation=allocation or SingleLocationFirst(),
+        carriers={c.name: c for c in (default_carriers(clock) if carriers is None else carriers)},
+        notifications=notifications or InMemoryNotifications(),
+        settings=settings or Settings(),
+        outbox=SqlAlchemyOutboxRelay(engine, events),
+    )

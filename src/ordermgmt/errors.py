@@ -1,31 +1,43 @@
 """The error family of ordermgmt (see :mod:`ordermgmt.domain.errors` for each error's fields)."""
 
 from ordermgmt.domain.errors import (
+    CarrierError,
     ConcurrencyConflict,
     Conflict,
     CreditLimitExceeded,
     CurrencyMismatch,
     CustomerBlocked,
+    DuplicateKey,
     IdempotencyConflict,
     InsufficientStock,
     InvalidStateTransition,
     NotFound,
+    NotificationError,
     OrderManagementError,
+    Overpayment,
     ProductInactive,
+    SchemaOutOfDate,
+    StorageError,
     ValidationError,
 )
 
 __all__ = [
+    "CarrierError",
     "ConcurrencyConflict",
     "Conflict",
     "CreditLimitExceeded",
     "CurrencyMismatch",
     "CustomerBlocked",
+    "DuplicateKey",
     "IdempotencyConflict",
     "InsufficientStock",
     "InvalidStateTransition",
     "NotFound",
+    "NotificationError",
     "OrderManagementError",
+    "Overpayment",
     "ProductInactive",
+    "SchemaOutOfDate",
+    "StorageError",
     "ValidationError",
 ]

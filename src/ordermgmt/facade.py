@@ -23,11 +23,13 @@ from ordermgmt.domain.invoice import InvoicePolicy
 from ordermgmt.domain.ledger import ChartOfAccounts
 from ordermgmt.domain.money import Money
 from ordermgmt.ports import (
+    CarrierPort,
     Clock,
     Dependencies,
     EventHandler,
     EventPublisher,
     IdGenerator,
+    NotificationPort,
     PurchasingPort,
     Settings,
 )
@@ -80,8 +82,14 @@ class OrderManagement:
         purchasing: PurchasingPort | None = None,
         publisher: EventPublisher | None = None,
         allocation: AllocationPolicy | None = None,
+        carriers: Sequence[CarrierPort] | None = None,
+        notifications: NotificationPort | None = None,
+        invoice_policy: str = "on_order",
+        chart: ChartOfAccounts | None = None,
     ) -> OrderManagement:
-        """A complete, thread-safe OMS in memory. Every argument left out gets a default."""
+        """A complete, thread-safe OMS in memory. Every argument left out gets a default:
+        system clock, UUID ids, recording purchasing and notifications, a parcel carrier
+        (``"parcel"``) and an own fleet with one van (``"own-fleet"``), invoices on order."""
         from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
 
         return cls(
@@ -91,8 +99,55 @@ class OrderManagement:
                 purchasing=purchasing,
                 publisher=publisher,
                 allocation=allocation,
+                carriers=carriers,
+                notifications=notifications,
+                settings=_settings(invoice_policy, chart),
             )
         )
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        migrate: bool = False,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+        purchasing: PurchasingPort | None = None,
+        publisher: EventPublisher | None = None,
+        allocation: AllocationPolicy | None = None,
+        carriers: Sequence[CarrierPort] | None = None,
+        notifications: NotificationPort | None = None,
+        invoice_policy: str = "on_order",
+        chart: ChartOfAccounts | None = None,
+    ) -> OrderManagement:
+        """An OMS on a database: ``sqlite:///orders.db`` (embedded) or
+        ``postgresql+psycopg://user@host/db`` (extra ``ordermgmt[postgres]``).
+
+        An out-of-date or empty schema raises ``SchemaOutOfDate`` unless ``migrate=True``
+        (or ``python -m ordermgmt db upgrade URL`` ran first)."""
+        from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
+
+        return cls(
+            bootstrap.sql_dependencies(
+                url,
+                migrate=migrate,
+                clock=clock,
+                ids=ids,
+                purchasing=purchasing,
+                publisher=publisher,
+                allocation=allocation,
+                carriers=carriers,
+                notifications=notifications,
+                settings=_settings(invoice_policy, chart),
+            )
+        )
+
+    def publish_pending_events(self) -> int:
+        """Deliver committed events that were not delivered yet (after a crash, say); returns
+        how many. A no-op for the in-memory OMS, which has nothing pending."""
+        outbox = self._deps.outbox
+        return 0 if outbox is None else outbox.relay()
 
     @property
     def dependencies(self) -> Dependencies:

@@ -79,6 +79,17 @@ class Conflict(OrderManagementError):
     code = "conflict"
 
 
+class DuplicateKey(Conflict):
+    """Storage refused a second ``kind`` with the same ``key`` (a unique constraint)."""
+
+    code = "duplicate_key"
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"duplicate {kind}: {key}", kind=kind, key=key)
+        self.kind = kind
+        self.key = key
+
+
 class IdempotencyConflict(Conflict):
     """An idempotency key was reused for a different request."""
 
@@ -225,3 +236,29 @@ class NotificationError(OrderManagementError):
     """A message (an invoice, a notice) could not be sent."""
 
     code = "notification_error"
+
+
+class StorageError(OrderManagementError):
+    """The database failed in a way the caller cannot fix (connection lost, disk full)."""
+
+    code = "storage_error"
+
+
+class SchemaOutOfDate(OrderManagementError):
+    """The database schema is not the one this version of ordermgmt needs."""
+
+    code = "schema_out_of_date"
+
+    def __init__(self, url: str, found: str | None, needed: str) -> None:
+        super().__init__(
+            f"the database at {url} has schema revision {found or 'none'}, this ordermgmt "
+            f"needs {needed}: run `python -m ordermgmt db upgrade {url}` or "
+            "ordermgmt.adapters.sqlalchemy.upgrade(url), or open it with "
+            "OrderManagement.from_url(url, migrate=True)",
+            url=url,
+            found=found,
+            needed=needed,
+        )
+        self.url = url
+        self.found = found
+        self.needed = needed

@@ -6,19 +6,21 @@ collects them from every aggregate it touched and publishes them after commit.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_type_hints
 
 from ordermgmt.domain.money import Money
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DomainEvent:
-    """Base of all events: ``occurred_at`` is the business time it happened."""
+    """Base of all events: ``occurred_at`` is the business time it happened; ``event_id`` is
+    given when the event is committed, so consumers can drop a redelivered duplicate."""
 
     occurred_at: datetime
+    event_id: str = ""
 
     @property
     def name(self) -> str:
@@ -27,6 +29,41 @@ class DomainEvent:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict: Decimals and Money as strings, datetimes in ISO 8601."""
         return {"event": self.name, **{k: _plain(v) for k, v in asdict(self).items()}}
+
+
+def event_types() -> dict[str, type[DomainEvent]]:
+    """Every event class by name."""
+    found: dict[str, type[DomainEvent]] = {}
+    pending: list[type[DomainEvent]] = [DomainEvent]
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            found[sub.__name__] = sub
+            pending.append(sub)
+    return found
+
+
+def event_from_dict(data: dict[str, Any]) -> DomainEvent:
+    """Rebuild an event from :meth:`DomainEvent.to_dict` output (the outbox's payload)."""
+    cls = event_types().get(str(data.get("event")))
+    if cls is None:
+        raise ValueError(f"unknown event {data.get('event')!r}")
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        raw = data[f.name]
+        hint = hints[f.name]
+        if hint is Money:
+            values[f.name] = Money(raw["amount"], raw["currency"])
+        elif hint is datetime:
+            values[f.name] = datetime.fromisoformat(raw)
+        elif hint is Decimal:
+            values[f.name] = Decimal(raw)
+        elif isinstance(raw, list):
+            values[f.name] = tuple(raw)
+        else:
+            values[f.name] = raw
+    return cls(**values)
 
 
 def _plain(value: object) -> object:

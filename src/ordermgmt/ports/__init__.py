@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
@@ -413,6 +413,19 @@ class NotificationPort(Protocol):
         ...
 
 
+class OutboxRelay(Protocol):
+    """Re-publishes committed events that were not yet delivered (durable stores only)."""
+
+    def relay(self, *, limit: int = 1000, grace: timedelta = timedelta(seconds=5)) -> int:
+        """Publish up to ``limit`` undelivered events older than ``grace``; returns how many.
+        At least once: the same ``event_id`` may arrive twice."""
+        ...
+
+    def pending(self) -> int:
+        """How many committed events wait for delivery."""
+        ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Business settings of one OMS."""
@@ -434,6 +447,7 @@ class Dependencies:
     carriers: Mapping[str, CarrierPort] = field(default_factory=dict)
     notifications: NotificationPort | None = None
     settings: Settings = field(default_factory=Settings)
+    outbox: OutboxRelay | None = None
 
 
 __all__ = [
@@ -451,6 +465,7 @@ __all__ = [
     "Message",
     "NotificationPort",
     "OrderRepository",
+    "OutboxRelay",
     "PaymentRepository",
     "ProductRepository",
     "PurchasingPort",

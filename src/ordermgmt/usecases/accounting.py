@@ -42,7 +42,7 @@ from ordermgmt.domain.invoice import (
     share_line,
 )
 from ordermgmt.domain.ledger import EntryBuilder, JournalEntry
-from ordermgmt.domain.money import Money
+from ordermgmt.domain.money import Money, round_amount
 from ordermgmt.domain.order import Order, OrderStatus, PaymentStatus, tax_subtotals
 from ordermgmt.domain.payment import Payment, PaymentKind, PaymentMethod
 from ordermgmt.messages import (
@@ -815,13 +815,17 @@ def trial_balance(deps: Dependencies, query: GetTrialBalance) -> TrialBalanceVie
                 name=account.name,
                 type=account.type,
                 currency=currency,
-                debit=debit,
-                credit=credit,
-                balance=debit - credit,
+                debit=round_amount(debit, currency),
+                credit=round_amount(credit, currency),
+                balance=round_amount(debit - credit, currency),
             )
         )
-        debit_totals[currency] = debit_totals.get(currency, Decimal(0)) + debit
-        credit_totals[currency] = credit_totals.get(currency, Decimal(0)) + credit
+        debit_totals[currency] = round_amount(
+            debit_totals.get(currency, Decimal(0)) + debit, currency
+        )
+        credit_totals[currency] = round_amount(
+            credit_totals.get(currency, Decimal(0)) + credit, currency
+        )
     return TrialBalanceView(
         lines=tuple(lines), total_debit=debit_totals, total_credit=credit_totals
     )
@@ -886,12 +890,12 @@ def receivables_aging(deps: Dependencies, query: GetReceivablesAging) -> Receiva
         buckets=tuple(
             AgingBucketView(
                 currency=currency,
-                current=row[0],
-                days_1_30=row[1],
-                days_31_60=row[2],
-                days_61_90=row[3],
-                over_90=row[4],
-                total=sum(row, Decimal(0)),
+                current=round_amount(row[0], currency),
+                days_1_30=round_amount(row[1], currency),
+                days_31_60=round_amount(row[2], currency),
+                days_61_90=round_amount(row[3], currency),
+                over_90=round_amount(row[4], currency),
+                total=round_amount(sum(row, Decimal(0)), currency),
             )
             for currency, row in sorted(buckets.items())
         ),

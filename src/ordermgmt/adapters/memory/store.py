@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import threading
+import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from types import TracebackType
 from typing import Generic, Self, TypeVar
@@ -561,7 +563,9 @@ class InMemoryUnitOfWork:
         store.sequences.update(self.sequences.taken)
         events: list[DomainEvent] = []
         for aggregate in self.touched:
-            events.extend(aggregate.take_events())
+            events.extend(
+                replace(event, event_id=str(uuid.uuid4())) for event in aggregate.take_events()
+            )
         self._committed_events.extend(events)
         self._reset()
 

@@ -1,0 +1,753 @@
+"""Explicit data mappers: domain object <-> rows. The domain classes stay uninstrumented.
+
+Each mapper knows its root table, the key, its child tables, and turns an aggregate into rows
+and rows back into an aggregate. The unit of work compares the rows an aggregate had when it
+was loaded with the rows it has at commit and writes only what changed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import Table
+
+from ordermgmt.adapters.sqlalchemy import tables as t
+from ordermgmt.domain.base import Aggregate
+from ordermgmt.domain.catalog import Product
+from ordermgmt.domain.customer import Address, Customer, CustomerKind, PaymentPreference
+from ordermgmt.domain.ids import CustomerId, OrderId, ReceiptId, RequisitionId
+from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.invoice import CreditNote, DocumentLine, Invoice, Settlement
+from ordermgmt.domain.money import Money, minor_unit
+from ordermgmt.domain.order import Channel, Order, OrderLine, OrderStatus, PaymentStatus
+from ordermgmt.domain.payment import Payment, PaymentKind, PaymentMethod
+from ordermgmt.domain.purchasing import (
+    PurchaseRequisition,
+    RequisitionReason,
+    RequisitionStatus,
+    SupplierReceipt,
+)
+from ordermgmt.domain.returns import ReturnLine, ReturnRequest, ReturnStatus
+from ordermgmt.domain.shipment import (
+    Parcel,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
+    TrackingEvent,
+    TrackingStatus,
+)
+
+A = TypeVar("A", bound=Aggregate)
+Rows = dict[str, list[dict[str, Any]]]
+Row = Mapping[str, Any]
+
+
+def utc(value: datetime) -> datetime:
+    """SQLite hands datetimes back naive; everything in the domain is timezone-aware UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _m(amount: Decimal | str, currency: str) -> Money:
+    """Money from a column: trailing zeros of NUMERIC dropped, padded to the minor unit."""
+    value = Decimal(amount).normalize()
+    places = minor_unit(currency)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -places:
+        value = value.quantize(Decimal(1).scaleb(-places))
+    return Money(value, currency)
+
+
+def _money(amount: Decimal | None, currency: str | None) -> Money | None:
+    return None if amount is None or currency is None else _m(amount, currency)
+
+
+def _address_json(address: Address | None) -> str | None:
+    return None if address is None else json.dumps(asdict(address), sort_keys=True)
+
+
+def _address(text: str | None) -> Address | None:
+    return None if text is None else Address(**json.loads(text))
+
+
+def _tax_json(fixed: Sequence[tuple[Decimal, Money]]) -> str:
+    return json.dumps([[str(rate), str(m.amount)] for rate, m in fixed])
+
+
+def _tax(text: str, currency: str) -> tuple[tuple[Decimal, Money], ...]:
+    return tuple((Decimal(rate), _m(amount, currency)) for rate, amount in json.loads(text))
+
+
+class Mapper(Generic[A]):
+    """Rows of one aggregate: ``table`` is the root, ``children`` hang off its key."""
+
+    table: ClassVar[Table]
+    key_columns: ClassVar[tuple[str, ...]]
+    children: ClassVar[tuple[tuple[Table, str], ...]] = ()
+    kind: ClassVar[str]
+
+    def key(self, obj: A) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def rows(self, obj: A) -> Rows:
+        raise NotImplementedError
+
+    def build(self, root: Row, children: Mapping[str, Sequence[Row]]) -> A:
+        raise NotImplementedError
+
+
+class CustomerMapper(Mapper[Customer]):
+    table = t.customers
+    key_columns = ("id",)
+    kind = "customer"
+
+    def key(self, obj: Customer) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, c: Customer) -> Rows:
+        limit = c.credit_limit
+        return {
+            "customers": [
+                {
+                    "id": c.id,
+                    "version": c.version,
+                    "name": c.name,
+                    "kind": c.kind.value,
+                    "payment_preference": c.payment_preference.value,
+                    "payment_terms_days": c.payment_terms_days,
+                    "credit_limit": None if limit is None else limit.amount,
+                    "credit_currency": None if limit is None else limit.currency,
+                    "email": c.email,
+                    "phone": c.phone,
+                    "billing_address": _address_json(c.billing_address),
+                    "shipping_address": _address_json(c.shipping_address),
+                    "blocked": c.blocked,
+                    "registered_at": c.registered_at,
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> Customer:
+        return Customer(
+            id=CustomerId(r["id"]),
+            version=r["version"],
+            name=r["name"],
+            kind=CustomerKind(r["kind"]),
+            payment_preference=PaymentPreference(r["payment_preference"]),
+            payment_terms_days=r["payment_terms_days"],
+            credit_limit=_money(r["credit_limit"], r["credit_currency"]),
+            email=r["email"],
+            phone=r["phone"],
+            billing_address=_address(r["billing_address"]),
+            shipping_address=_address(r["shipping_address"]),
+            blocked=r["blocked"],
+            registered_at=utc(r["registered_at"]),
+        )
+
+
+class ProductMapper(Mapper[Product]):
+    table = t.products
+    key_columns = ("sku",)
+    kind = "product"
+
+    def key(self, obj: Product) -> tuple[Any, ...]:
+        return (obj.sku,)
+
+    def rows(self, p: Product) -> Rows:
+        return {
+            "products": [
+                {
+                    "sku": p.sku,
+                    "version": p.version,
+                    "name": p.name,
+                    "unit_price": p.unit_price.amount,
+                    "currency": p.unit_price.currency,
+                    "tax_rate": p.tax_rate,
+                    "reorder_point": p.reorder_point,
+                    "reorder_quantity": p.reorder_quantity,
+                    "active": p.active,
+                    "unit_cost": None if p.unit_cost is None else p.unit_cost.amount,
+                    "cost_currency": None if p.unit_cost is None else p.unit_cost.currency,
+                    "weight_kg": p.weight_kg,
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> Product:
+        return Product(
+            sku=r["sku"],
+            version=r["version"],
+            name=r["name"],
+            unit_price=_m(r["unit_price"], r["currency"]),
+            tax_rate=r["tax_rate"],
+            reorder_point=r["reorder_point"],
+            reorder_quantity=r["reorder_quantity"],
+            active=r["active"],
+            unit_cost=_money(r["unit_cost"], r["cost_currency"]),
+            weight_kg=r["weight_kg"],
+        )
+
+
+class LocationMapper(Mapper[Location]):
+    table = t.locations
+    key_columns = ("code",)
+    kind = "location"
+
+    def key(self, obj: Location) -> tuple[Any, ...]:
+        return (obj.code,)
+
+    def rows(self, loc: Location) -> Rows:
+        return {
+            "locations": [
+                {
+                    "code": loc.code,
+                    "version": loc.version,
+                    "name": loc.name,
+                    "priority": loc.priority,
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> Location:
+        return Location(
+            code=r["code"], version=r["version"], name=r["name"], priority=r["priority"]
+        )
+
+
+class StockMapper(Mapper[StockItem]):
+    table = t.stock_items
+    key_columns = ("sku", "location")
+    kind = "stock item"
+
+    def key(self, obj: StockItem) -> tuple[Any, ...]:
+        return (obj.sku, obj.location)
+
+    def rows(self, s: StockItem) -> Rows:
+        return {
+            "stock_items": [
+                {
+                    "sku": s.sku,
+                    "location": s.location,
+                    "version": s.version,
+                    "on_hand": s.on_hand,
+                    "reserved": s.reserved,
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> StockItem:
+        return StockItem(
+            sku=r["sku"],
+            location=r["location"],
+            version=r["version"],
+            on_hand=r["on_hand"],
+            reserved=r["reserved"],
+        )
+
+
+class OrderMapper(Mapper[Order]):
+    table = t.orders
+    key_columns = ("id",)
+    children = ((t.order_lines, "order_id"), (t.order_allocations, "order_id"))
+    kind = "order"
+
+    def key(self, obj: Order) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, o: Order) -> Rows:
+        return {
+            "orders": [
+                {
+                    "id": o.id,
+                    "version": o.version,
+                    "number": o.number,
+                    "customer_id": o.customer_id,
+                    "channel": o.channel.value,
+                    "currency": o.currency,
+                    "status": o.status.value,
+                    "payment_status": o.payment_status.value,
+                    "placed_at": o.placed_at,
+                    "idempotency_key": o.idempotency_key,
+                    "request_fingerprint": o.request_fingerprint,
+                    "customer_reference": o.customer_reference,
+                    "hold_reason": o.hold_reason,
+                    "cancel_reason": o.cancel_reason,
+                    "prepaid_amount": o.prepaid_amount,
+                }
+            ],
+            "order_lines": [
+                {
+                    "order_id": o.id,
+                    "line_no": ln.line_no,
+                    "sku": ln.sku,
+                    "name": ln.name,
+                    "quantity": ln.quantity,
+                    "unit_price": ln.unit_price.amount,
+                    "tax_rate": ln.tax_rate,
+                    "discount": ln.discount.amount,
+                    "price_overridden": ln.price_overridden,
+                    "backordered": ln.backordered,
+                    "cancelled": ln.cancelled,
+                    "shipped": ln.shipped,
+                    "delivered": ln.delivered,
+                    "returned": ln.returned,
+                    "invoiced": ln.invoiced,
+                    "credited": ln.credited,
+                }
+                for ln in o.lines
+            ],
+            "order_allocations": [
+                {
+                    "order_id": o.id,
+                    "line_no": ln.line_no,
+                    "location": location,
+                    "sku": ln.sku,
+                    "quantity": quantity,
+                }
+                for ln in o.lines
+                for location, quantity in sorted(ln.allocations.items())
+                if o.is_active
+            ],
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> Order:
+        currency = r["currency"]
+        allocations: dict[int, dict[str, int]] = {}
+        for a in children["order_allocations"]:
+            allocations.setdefault(a["line_no"], {})[a["location"]] = a["quantity"]
+        lines = [
+            OrderLine(
+                line_no=ln["line_no"],
+                sku=ln["sku"],
+                name=ln["name"],
+                quantity=ln["quantity"],
+                unit_price=_m(ln["unit_price"], currency),
+                tax_rate=ln["tax_rate"],
+                discount=_m(ln["discount"], currency),
+                price_overridden=ln["price_overridden"],
+                allocations=allocations.get(ln["line_no"], {}),
+                backordered=ln["backordered"],
+                cancelled=ln["cancelled"],
+                shipped=ln["shipped"],
+                delivered=ln["delivered"],
+                returned=ln["returned"],
+                invoiced=ln["invoiced"],
+                credited=ln["credited"],
+            )
+            for ln in sorted(children["order_lines"], key=lambda x: x["line_no"])
+        ]
+        return Order(
+            id=OrderId(r["id"]),
+            version=r["version"],
+            number=r["number"],
+            customer_id=CustomerId(r["customer_id"]),
+            channel=Channel(r["channel"]),
+            currency=currency,
+            lines=lines,
+            placed_at=utc(r["placed_at"]),
+            status=OrderStatus(r["status"]),
+            payment_status=PaymentStatus(r["payment_status"]),
+            idempotency_key=r["idempotency_key"],
+            request_fingerprint=r["request_fingerprint"],
+            customer_reference=r["customer_reference"],
+            hold_reason=r["hold_reason"],
+            cancel_reason=r["cancel_reason"],
+            prepaid_amount=r["prepaid_amount"],
+        )
+
+
+class RequisitionMapper(Mapper[PurchaseRequisition]):
+    table = t.requisitions
+    key_columns = ("id",)
+    kind = "purchase requisition"
+
+    def key(self, obj: PurchaseRequisition) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, q: PurchaseRequisition) -> Rows:
+        return {
+            "purchase_requisitions": [
+                {
+                    "id": q.id,
+                    "version": q.version,
+                    "sku": q.sku,
+                    "location": q.location,
+                    "quantity": q.quantity,
+                    "reason": q.reason.value,
+                    "status": q.status.value,
+                    "submitted": q.submitted,
+                    "raised_at": q.raised_at,
+                    "closed_by": q.closed_by,
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> PurchaseRequisition:
+        return PurchaseRequisition(
+            id=RequisitionId(r["id"]),
+            version=r["version"],
+            sku=r["sku"],
+            location=r["location"],
+            quantity=r["quantity"],
+            reason=RequisitionReason(r["reason"]),
+            status=RequisitionStatus(r["status"]),
+            submitted=r["submitted"],
+            raised_at=utc(r["raised_at"]),
+            closed_by=r["closed_by"],
+        )
+
+
+class ReceiptMapper(Mapper[SupplierReceipt]):
+    table = t.receipts
+    key_columns = ("id",)
+    kind = "supplier receipt"
+
+    def key(self, obj: SupplierReceipt) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, x: SupplierReceipt) -> Rows:
+        return {
+            "supplier_receipts": [
+                {
+                    "id": x.id,
+                    "version": x.version,
+                    "supplier": x.supplier,
+                    "sku": x.sku,
+                    "location": x.location,
+                    "quantity": x.quantity,
+                    "reference": x.reference,
+                    "received_at": x.received_at,
+                    "unit_cost": None if x.unit_cost is None else x.unit_cost.amount,
+                    "cost_currency": None if x.unit_cost is None else x.unit_cost.currency,
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> SupplierReceipt:
+        return SupplierReceipt(
+            id=ReceiptId(r["id"]),
+            version=r["version"],
+            supplier=r["supplier"],
+            sku=r["sku"],
+            location=r["location"],
+            quantity=r["quantity"],
+            reference=r["reference"],
+            received_at=utc(r["received_at"]),
+            unit_cost=_money(r["unit_cost"], r["cost_currency"]),
+        )
+
+
+def _doc_lines(doc_id: str, lines: Sequence[DocumentLine]) -> list[dict[str, Any]]:
+    return [
+        {
+            "document_id": doc_id,
+            "position": index,
+            "order_line_no": ln.order_line_no,
+            "sku": ln.sku,
+            "name": ln.name,
+            "quantity": ln.quantity,
+            "unit_price": ln.unit_price.amount,
+            "discount": ln.discount.amount,
+            "tax_rate": ln.tax_rate,
+        }
+        for index, ln in enumerate(lines)
+    ]
+
+
+def _build_doc_lines(rows: Sequence[Row], currency: str) -> tuple[DocumentLine, ...]:
+    return tuple(
+        DocumentLine(
+            order_line_no=r["order_line_no"],
+            sku=r["sku"],
+            name=r["name"],
+            quantity=r["quantity"],
+            unit_price=_m(r["unit_price"], currency),
+            discount=_m(r["discount"], currency),
+            tax_rate=r["tax_rate"],
+        )
+        for r in sorted(rows, key=lambda x: x["position"])
+    )
+
+
+class InvoiceMapper(Mapper[Invoice]):
+    table = t.invoices
+    key_columns = ("id",)
+    children = ((t.document_lines, "document_id"),)
+    kind = "invoice"
+
+    def key(self, obj: Invoice) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, i: Invoice) -> Rows:
+        return {
+            "invoices": [
+                {
+                    "id": i.id,
+                    "version": i.version,
+                    "number": i.number,
+                    "order_id": i.order_id,
+                    "customer_id": i.customer_id,
+                    "currency": i.currency,
+                    "issued_at": i.issued_at,
+                    "due_date": i.due_date,
+                    "settlement": i.settlement.value,
+                    "paid": i.paid.amount,
+                    "credited": i.credited.amount,
+                    "refunded": i.refunded.amount,
+                    "sent_to": i.sent_to,
+                    "fixed_tax": _tax_json(i.fixed_tax),
+                    "settled": i.outstanding.is_zero,
+                }
+            ],
+            "document_lines": _doc_lines(i.id, i.lines),
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> Invoice:
+        currency = r["currency"]
+        due: date = r["due_date"]
+        return Invoice(
+            id=r["id"],
+            version=r["version"],
+            number=r["number"],
+            order_id=r["order_id"],
+            customer_id=r["customer_id"],
+            currency=currency,
+            lines=_build_doc_lines(children["document_lines"], currency),
+            issued_at=utc(r["issued_at"]),
+            fixed_tax=_tax(r["fixed_tax"], currency),
+            due_date=due,
+            settlement=Settlement(r["settlement"]),
+            paid=_m(r["paid"], currency),
+            credited=_m(r["credited"], currency),
+            refunded=_m(r["refunded"], currency),
+            sent_to=r["sent_to"],
+        )
+
+
+class CreditNoteMapper(Mapper[CreditNote]):
+    table = t.credit_notes
+    key_columns = ("id",)
+    children = ((t.document_lines, "document_id"),)
+    kind = "credit note"
+
+    def key(self, obj: CreditNote) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, n: CreditNote) -> Rows:
+        return {
+            "credit_notes": [
+                {
+                    "id": n.id,
+                    "version": n.version,
+                    "number": n.number,
+                    "invoice_id": n.invoice_id,
+                    "order_id": n.order_id,
+                    "customer_id": n.customer_id,
+                    "currency": n.currency,
+                    "issued_at": n.issued_at,
+                    "reason": n.reason,
+                    "fixed_tax": _tax_json(n.fixed_tax),
+                }
+            ],
+            "document_lines": _doc_lines(n.id, n.lines),
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> CreditNote:
+        currency = r["currency"]
+        return CreditNote(
+            id=r["id"],
+            version=r["version"],
+            number=r["number"],
+            order_id=r["order_id"],
+            customer_id=r["customer_id"],
+            currency=currency,
+            lines=_build_doc_lines(children["document_lines"], currency),
+            issued_at=utc(r["issued_at"]),
+            fixed_tax=_tax(r["fixed_tax"], currency),
+            invoice_id=r["invoice_id"],
+            reason=r["reason"],
+        )
+
+
+class PaymentMapper(Mapper[Payment]):
+    table = t.payments
+    key_columns = ("id",)
+    kind = "payment"
+
+    def key(self, obj: Payment) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, p: Payment) -> Rows:
+        return {
+            "payments": [
+                {
+                    "id": p.id,
+                    "version": p.version,
+                    "kind": p.kind.value,
+                    "customer_id": p.customer_id,
+                    "order_id": p.order_id,
+                    "invoice_id": p.invoice_id,
+                    "amount": p.amount.amount,
+                    "currency": p.amount.currency,
+                    "method": p.method.value,
+                    "reference": p.reference,
+                    "received_at": p.received_at,
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> Payment:
+        return Payment(
+            id=r["id"],
+            version=r["version"],
+            kind=PaymentKind(r["kind"]),
+            customer_id=r["customer_id"],
+            order_id=r["order_id"],
+            invoice_id=r["invoice_id"],
+            amount=_m(r["amount"], r["currency"]),
+            method=PaymentMethod(r["method"]),
+            reference=r["reference"],
+            received_at=utc(r["received_at"]),
+        )
+
+
+def _dt(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    return None if value is None else utc(datetime.fromisoformat(value))
+
+
+class ShipmentMapper(Mapper[Shipment]):
+    table = t.shipments
+    key_columns = ("id",)
+    kind = "shipment"
+
+    def key(self, obj: Shipment) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, s: Shipment) -> Rows:
+        body = {
+            "location": s.location,
+            "carrier": s.carrier,
+            "lines": [[ln.order_line_no, ln.sku, ln.quantity] for ln in s.lines],
+            "parcels": [str(p.weight_kg) for p in s.parcels],
+            "created_at": _dt(s.created_at),
+            "status": s.status.value,
+            "tracking_number": s.tracking_number,
+            "label": s.label,
+            "service": s.service,
+            "price": None if s.price is None else [str(s.price.amount), s.price.currency],
+            "estimated_delivery": None
+            if s.estimated_delivery is None
+            else s.estimated_delivery.isoformat(),
+            "booking_error": s.booking_error,
+            "tracking": [[e.status.value, _dt(e.at), e.description] for e in s.tracking],
+            "delivered_at": _dt(s.delivered_at),
+            "proof_of_delivery": s.proof_of_delivery,
+        }
+        return {
+            "shipments": [
+                {
+                    "id": s.id,
+                    "version": s.version,
+                    "number": s.number,
+                    "order_id": s.order_id,
+                    "body": json.dumps(body, sort_keys=True),
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> Shipment:
+        b = json.loads(r["body"])
+        price = b["price"]
+        created = _parse_dt(b["created_at"])
+        assert created is not None
+        return Shipment(
+            id=r["id"],
+            version=r["version"],
+            number=r["number"],
+            order_id=r["order_id"],
+            location=b["location"],
+            carrier=b["carrier"],
+            lines=tuple(ShipmentLine(no, sku, q) for no, sku, q in b["lines"]),
+            parcels=tuple(Parcel(Decimal(w)) for w in b["parcels"]),
+            created_at=created,
+            status=ShipmentStatus(b["status"]),
+            tracking_number=b["tracking_number"],
+            label=b["label"],
+            service=b["service"],
+            price=None if price is None else _m(price[0], price[1]),
+            estimated_delivery=None
+            if b["estimated_delivery"] is None
+            else date.fromisoformat(b["estimated_delivery"]),
+            booking_error=b["booking_error"],
+            tracking=[
+                TrackingEvent(TrackingStatus(s), utc(datetime.fromisoformat(at)), d)
+                for s, at, d in b["tracking"]
+            ],
+            delivered_at=_parse_dt(b["delivered_at"]),
+            proof_of_delivery=b["proof_of_delivery"],
+        )
+
+
+class ReturnMapper(Mapper[ReturnRequest]):
+    table = t.returns
+    key_columns = ("id",)
+    kind = "return"
+
+    def key(self, obj: ReturnRequest) -> tuple[Any, ...]:
+        return (obj.id,)
+
+    def rows(self, x: ReturnRequest) -> Rows:
+        body = {
+            "customer_id": x.customer_id,
+            "lines": [[ln.order_line_no, ln.sku, ln.quantity] for ln in x.lines],
+            "reason": x.reason,
+            "requested_at": _dt(x.requested_at),
+            "status": x.status.value,
+            "restocked": x.restocked,
+            "location": x.location,
+            "received_at": _dt(x.received_at),
+            "credit_note_id": x.credit_note_id,
+            "refund_id": x.refund_id,
+            "replacement_order_id": x.replacement_order_id,
+        }
+        return {
+            "returns": [
+                {
+                    "id": x.id,
+                    "version": x.version,
+                    "number": x.number,
+                    "order_id": x.order_id,
+                    "body": json.dumps(body, sort_keys=True),
+                }
+            ]
+        }
+
+    def build(self, r: Row, children: Mapping[str, Sequence[Row]]) -> ReturnRequest:
+        b = json.loads(r["body"])
+        requested = _parse_dt(b["requested_at"])
+        assert requested is not None
+        return ReturnRequest(
+            id=r["id"],
+            version=r["version"],
+            number=r["number"],
+            order_id=r["order_id"],
+            customer_id=b["customer_id"],
+            lines=tuple(ReturnLine(no, sku, q) for no, sku, q in b["lines"]),
+            reason=b["reason"],
+            requested_at=requested,
+            status=ReturnStatus(b["status"]),
+            restocked=b["restocked"],
+            location=b["location"],
+            received_at=_parse_dt(b["received_at"]),
+            credit_note_id=b["credit_note_id"],
+            refund_id=b["refund_id"],
+            replacement_order_id=b["replacement_order_id"],
+        )

@@ -1,0 +1,52 @@
+"""Column types that keep money exact on every database.
+
+PostgreSQL stores amounts as NUMERIC; SQLite has no exact decimal type (SQLAlchemy would pass
+through float), so there amounts are stored as canonical text. Either way a Decimal goes in and
+the same Decimal comes out.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Numeric, String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+#: Digits after the point kept for amounts, rates and weights (commands refuse more).
+SCALE = 6
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A Decimal stored without loss: NUMERIC(24, 6) on PostgreSQL, text on SQLite."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(24, SCALE, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return format(value, "f")
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return plain(number)
+
+
+def plain(number: Decimal) -> Decimal:
+    """Drop the trailing zeros NUMERIC pads with, without turning 100 into 1E+2."""
+    reduced = number.normalize()
+    exponent = reduced.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        reduced = reduced.quantize(Decimal(1))
+    return reduced

@@ -1,0 +1,707 @@
+"""The SQLAlchemy unit of work: one database transaction, an identity map, and the outbox.
+
+Concurrency, by mechanism:
+- Stock rows are read ``SELECT ... FOR UPDATE`` (PostgreSQL) in (sku, location) order, so two
+  transactions reserving the same sku queue up and the second sees the first one's reservation:
+  no oversell. SQLite takes the database write lock at ``BEGIN IMMEDIATE``: writers run one
+  after another.
+- Document numbers come from ``sequences`` by ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``;
+  the row stays locked until commit, so numbers are unique and gapless.
+- Every other aggregate carries a ``version``; an UPDATE that finds another version raises
+  ``ConcurrencyConflict``. Unique indexes back idempotency keys, document numbers and "one open
+  requisition per sku and location"; a violation raises ``DuplicateKey``.
+- Events are written to ``outbox`` in the same transaction and published after commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from ordermgmt.adapters.sqlalchemy import tables as t
+from ordermgmt.adapters.sqlalchemy.mappers import (
+    CreditNoteMapper,
+    CustomerMapper,
+    InvoiceMapper,
+    LocationMapper,
+    Mapper,
+    OrderMapper,
+    PaymentMapper,
+    ProductMapper,
+    ReceiptMapper,
+    RequisitionMapper,
+    ReturnMapper,
+    Row,
+    Rows,
+    ShipmentMapper,
+    StockMapper,
+    utc,
+)
+from ordermgmt.domain.base import Aggregate
+from ordermgmt.domain.catalog import Product
+from ordermgmt.domain.customer import Customer
+from ordermgmt.domain.errors import (
+    ConcurrencyConflict,
+    Conflict,
+    DuplicateKey,
+    NotFound,
+    OrderManagementError,
+    StorageError,
+)
+from ordermgmt.domain.events import DomainEvent
+from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.invoice import CreditNote, Invoice
+from ordermgmt.domain.ledger import JournalEntry, Posting, Side
+from ordermgmt.domain.money import Money
+from ordermgmt.domain.order import Order
+from ordermgmt.domain.payment import Payment
+from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, SupplierReceipt
+from ordermgmt.domain.returns import ReturnRequest
+from ordermgmt.domain.shipment import Shipment
+from ordermgmt.ports import EventPublisher
+
+log = logging.getLogger("ordermgmt.sql")
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class _Tracked(Generic[A]):
+    """Loaded aggregates of one kind, with the rows they had when loaded (None when new)."""
+
+    def __init__(self, uow: SqlAlchemyUnitOfWork, mapper: Mapper[A]) -> None:
+        self.uow = uow
+        self.mapper = mapper
+        self.objects: dict[tuple[Any, ...], A] = {}
+        self.snapshots: dict[tuple[Any, ...], Rows | None] = {}
+
+    @property
+    def conn(self) -> Connection:
+        return self.uow.connection
+
+    def _adopt(self, root: Row, children: dict[str, list[Row]]) -> A:
+        key = tuple(root[c] for c in self.mapper.key_columns)
+        if key in self.objects:
+            return self.objects[key]
+        obj = self.mapper.build(root, children)
+        self.objects[key] = obj
+        self.snapshots[key] = self.mapper.rows(obj)
+        self.uow.touched.append(obj)
+        return obj
+
+    def load_where(
+        self, *criteria: Any, order_by: Sequence[Any] = (), lock: bool = False
+    ) -> list[A]:
+        table = self.mapper.table
+        query = select(table).where(*criteria).order_by(*order_by)
+        if lock:
+            query = query.with_for_update()
+        roots = [dict(r._mapping) for r in self.conn.execute(query)]
+        if not roots:
+            return []
+        children: dict[tuple[Any, ...], dict[str, list[Row]]] = {}
+        key_col = self.mapper.key_columns[0]
+        for child, fk in self.mapper.children:
+            ids = [r[key_col] for r in roots]
+            for start in range(0, len(ids), 500):
+                rows = self.conn.execute(
+                    select(child).where(child.c[fk].in_(ids[start : start + 500]))
+                )
+                for row in rows:
+                    mapping = dict(row._mapping)
+                    children.setdefault((mapping[fk],), {}).setdefault(child.name, []).append(
+                        mapping
+                    )
+        result = []
+        for root in roots:
+            own = children.get((root[key_col],), {})
+            result.append(
+                self._adopt(
+                    root, {child.name: own.get(child.name, []) for child, _ in self.mapper.children}
+                )
+            )
+        return result
+
+    def find(self, *key: Any, lock: bool = False) -> A | None:
+        if key in self.objects:
+            return self.objects[key]
+        table = self.mapper.table
+        criteria = [table.c[c] == v for c, v in zip(self.mapper.key_columns, key, strict=True)]
+        found = self.load_where(*criteria, lock=lock)
+        return found[0] if found else None
+
+    def get(self, *key: Any) -> A:
+        obj = self.find(*key)
+        if obj is None:
+            raise NotFound(self.mapper.kind, key[0] if len(key) == 1 else key)
+        return obj
+
+    def add(self, obj: A) -> None:
+        key = self.mapper.key(obj)
+        if key in self.objects:
+            raise Conflict(f"{self.mapper.kind} {key!r} already exists", kind=self.mapper.kind)
+        self.objects[key] = obj
+        self.snapshots[key] = None
+        self.uow.touched.append(obj)
+
+    def flush(self) -> None:
+        """Write what changed: INSERT new aggregates, UPDATE changed roots (version-checked),
+        and rewrite changed child collections."""
+        inserts: dict[str, list[dict[str, Any]]] = {}
+        for key, obj in self.objects.items():
+            before = self.snapshots[key]
+            rows = self.mapper.rows(obj)
+            if before is None:
+                for name, table_rows in rows.items():
+                    inserts.setdefault(name, []).extend(table_rows)
+                continue
+            if rows == before:
+                continue
+            self._update(key, obj, rows, before)
+        for name, table_rows in inserts.items():  # roots first: dicts keep insertion order
+            if table_rows:
+                self.conn.execute(insert(t.metadata.tables[name]), table_rows)
+
+    def _update(self, key: tuple[Any, ...], obj: A, rows: Rows, before: Rows) -> None:
+        table = self.mapper.table
+        root = dict(rows[table.name][0])
+        old_version = root["version"]
+        root["version"] = old_version + 1
+        where = [table.c[c] == v for c, v in zip(self.mapper.key_columns, key, strict=True)]
+        result = self.conn.execute(
+            update(table).where(*where, table.c.version == old_version).values(root)
+        )
+        if result.rowcount != 1:
+            raise ConcurrencyConflict(
+                self.mapper.kind, key[0] if len(key) == 1 else key, old_version
+            )
+        obj.version = old_version + 1
+        for child, fk in self.mapper.children:
+            if rows[child.name] != before[child.name]:
+                self.conn.execute(delete(child).where(child.c[fk] == key[0]))
+                if rows[child.name]:
+                    self.conn.execute(insert(child), rows[child.name])
+
+
+class _Customers(_Tracked[Customer]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, CustomerMapper())
+
+
+class _Products(_Tracked[Product]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, ProductMapper())
+
+    def list_all(self, *, active_only: bool = False) -> list[Product]:
+        criteria = [t.products.c.active.is_(True)] if active_only else []
+        found = self.load_where(*criteria, order_by=[t.products.c.sku])
+        extra = [
+            p for p in self.objects.values() if p not in found and (p.active or not active_only)
+        ]
+        return sorted(found + extra, key=lambda p: p.sku)
+
+
+class _Locations(_Tracked[Location]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, LocationMapper())
+
+    def list_all(self) -> list[Location]:
+        found = self.load_where()
+        extra = [loc for loc in self.objects.values() if loc not in found]
+        return sorted(found + extra, key=lambda loc: (loc.priority, loc.code))
+
+
+class _Stock(_Tracked[StockItem]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, StockMapper())
+
+    def get_for_update(self, sku: str, location: str) -> StockItem:
+        item = self.find(sku, location, lock=True)
+        if item is not None:
+            return item
+        # Create the row now (no-op if a concurrent transaction did), then lock it.
+        self.conn.execute(
+            self.uow.insert_ignore(t.stock_items).values(
+                sku=sku, location=location, version=0, on_hand=0, reserved=0
+            )
+        )
+        item = self.find(sku, location, lock=True)
+        assert item is not None
+        return item
+
+    def list_for_update(self, skus: Sequence[str]) -> list[StockItem]:
+        c = t.stock_items.c
+        return self.load_where(
+            c.sku.in_(sorted(set(skus))), order_by=[c.sku, c.location], lock=True
+        )
+
+    def list_for_sku(self, sku: str) -> list[StockItem]:
+        c = t.stock_items.c
+        found = self.load_where(c.sku == sku, order_by=[c.location])
+        extra = [i for k, i in self.objects.items() if k[0] == sku and i not in found]
+        return found + extra
+
+
+class _Orders(_Tracked[Order]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, OrderMapper())
+
+    def get_by_number(self, number: str) -> Order:
+        found = self.load_where(t.orders.c.number == number)
+        if not found:
+            raise NotFound("order", number)
+        return found[0]
+
+    def find_by_idempotency_key(self, key: str) -> Order | None:
+        found = self.load_where(t.orders.c.idempotency_key == key)
+        return found[0] if found else None
+
+    def list_for_customer(self, customer_id: str) -> list[Order]:
+        found = self.load_where(t.orders.c.customer_id == customer_id)
+        extra = [o for o in self.objects.values() if o.customer_id == customer_id]
+        return sorted(
+            {o.id: o for o in found + extra}.values(), key=lambda o: (o.placed_at, o.number)
+        )
+
+    def _active_ids(self, query: Any) -> list[str]:
+        return [r[0] for r in self.conn.execute(query)]
+
+    def list_backordered(self, sku: str | None = None) -> list[Order]:
+        c = t.order_lines.c
+        criteria = [c.backordered > 0] + ([c.sku == sku] if sku is not None else [])
+        ids = self._active_ids(select(c.order_id).where(*criteria).distinct())
+        found = self.load_where(t.orders.c.id.in_(ids)) if ids else []
+        candidates = {o.id: o for o in found} | {o.id: o for o in self.objects.values()}
+
+        def keep(order: Order) -> bool:
+            return order.is_active and any(
+                line.backordered and (sku is None or line.sku == sku) for line in order.lines
+            )
+
+        return sorted(
+            (o for o in candidates.values() if keep(o)), key=lambda o: (o.placed_at, o.number)
+        )
+
+    def list_reserving(self, sku: str, location: str) -> list[Order]:
+        c = t.order_allocations.c
+        ids = self._active_ids(
+            select(c.order_id).where(c.sku == sku, c.location == location).distinct()
+        )
+        found = self.load_where(t.orders.c.id.in_(ids)) if ids else []
+        candidates = {o.id: o for o in found} | {o.id: o for o in self.objects.values()}
+
+        def keep(order: Order) -> bool:
+            return order.is_active and any(
+                line.sku == sku and line.allocations.get(location) for line in order.lines
+            )
+
+        return sorted(
+            (o for o in candidates.values() if keep(o)), key=lambda o: (o.placed_at, o.number)
+        )
+
+
+class _Requisitions(_Tracked[PurchaseRequisition]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, RequisitionMapper())
+
+    def find_open(self, sku: str, location: str) -> PurchaseRequisition | None:
+        for req in self.objects.values():
+            if (req.sku, req.location) == (sku, location) and req.status is RequisitionStatus.OPEN:
+                return req
+        c = t.requisitions.c
+        found = self.load_where(c.sku == sku, c.location == location, c.status == "open")
+        open_ = [r for r in found if r.status is RequisitionStatus.OPEN]
+        return open_[0] if open_ else None
+
+    def add(self, requisition: PurchaseRequisition) -> None:
+        if self.find_open(requisition.sku, requisition.location) is not None:
+            raise Conflict(
+                f"a requisition for {requisition.sku} at {requisition.location} is already open",
+                sku=requisition.sku,
+                location=requisition.location,
+            )
+        super().add(requisition)
+
+    def list_open(self) -> list[PurchaseRequisition]:
+        c = t.requisitions.c
+        found = self.load_where(c.status == "open")
+        merged = {r.id: r for r in found} | {r.id: r for r in self.objects.values()}
+        return sorted(
+            (r for r in merged.values() if r.status is RequisitionStatus.OPEN),
+            key=lambda r: (r.raised_at, r.id),
+        )
+
+
+class _Receipts(_Tracked[SupplierReceipt]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, ReceiptMapper())
+
+    def list_for_sku(self, sku: str) -> list[SupplierReceipt]:
+        c = t.receipts.c
+        found = self.load_where(c.sku == sku, order_by=[c.received_at, c.id])
+        extra = [r for r in self.objects.values() if r.sku == sku and r not in found]
+        return found + extra
+
+
+class _Documents(_Tracked[A]):
+    """Documents listed by fields that never change (order, customer, invoice)."""
+
+    def _list(self, column: str, value: str, order: str) -> list[A]:
+        table = self.mapper.table
+        found = self.load_where(table.c[column] == value, order_by=[table.c[order], table.c.id])
+        keys = {self.mapper.key(o) for o in found}
+        extra = [
+            o
+            for o in self.objects.values()
+            if getattr(o, column) == value and self.mapper.key(o) not in keys
+        ]
+        return found + extra
+
+
+class _Invoices(_Documents[Invoice]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, InvoiceMapper())
+
+    def get_by_number(self, number: str) -> Invoice:
+        found = self.load_where(t.invoices.c.number == number)
+        if not found:
+            raise NotFound("invoice", number)
+        return found[0]
+
+    def list_for_order(self, order_id: str) -> list[Invoice]:
+        return self._list("order_id", order_id, "issued_at")
+
+    def list_for_customer(self, customer_id: str) -> list[Invoice]:
+        return self._list("customer_id", customer_id, "issued_at")
+
+    def list_unsettled(self) -> list[Invoice]:
+        found = self.load_where(t.invoices.c.settled.is_(False))
+        merged = {i.id: i for i in found} | {i.id: i for i in self.objects.values()}
+        return sorted(
+            (i for i in merged.values() if not i.outstanding.is_zero),
+            key=lambda i: (i.issued_at, i.number),
+        )
+
+
+class _CreditNotes(_Documents[CreditNote]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, CreditNoteMapper())
+
+    def list_for_invoice(self, invoice_id: str) -> list[CreditNote]:
+        return self._list("invoice_id", invoice_id, "issued_at")
+
+    def list_for_order(self, order_id: str) -> list[CreditNote]:
+        return self._list("order_id", order_id, "issued_at")
+
+
+class _Payments(_Documents[Payment]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, PaymentMapper())
+
+    def list_for_order(self, order_id: str) -> list[Payment]:
+        return self._list("order_id", order_id, "received_at")
+
+
+class _Shipments(_Documents[Shipment]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, ShipmentMapper())
+
+    def list_for_order(self, order_id: str) -> list[Shipment]:
+        return self._list("order_id", order_id, "number")
+
+
+class _Returns(_Documents[ReturnRequest]):
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        super().__init__(uow, ReturnMapper())
+
+    def list_for_order(self, order_id: str) -> list[ReturnRequest]:
+        return self._list("order_id", order_id, "number")
+
+
+class _Sequences:
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+
+    def next_value(self, series: str) -> int:
+        statement = self._uow.upsert(t.sequences).values(series=series, value=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[t.sequences.c.series], set_={"value": t.sequences.c.value + 1}
+        ).returning(t.sequences.c.value)
+        value = self._uow.connection.execute(statement).scalar_one()
+        return int(value)
+
+
+class _Ledger:
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+        self.posted: list[JournalEntry] = []
+
+    def post(self, entry: JournalEntry) -> None:
+        self.posted.append(entry)
+        self._uow.touched.append(entry)
+
+    def flush(self) -> None:
+        if not self.posted:
+            return
+        conn = self._uow.connection
+        conn.execute(
+            insert(t.journal_entries),
+            [
+                {
+                    "id": e.id,
+                    "posted_at": e.posted_at,
+                    "description": e.description,
+                    "reference": e.reference,
+                    "reverses": e.reverses,
+                }
+                for e in self.posted
+            ],
+        )
+        conn.execute(
+            insert(t.postings),
+            [
+                {
+                    "entry_id": e.id,
+                    "position": i,
+                    "account": p.account,
+                    "side": p.side.value,
+                    "amount": p.amount.amount,
+                    "currency": p.amount.currency,
+                }
+                for e in self.posted
+                for i, p in enumerate(e.postings)
+            ],
+        )
+
+    def balances(self) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+        # Summed here rather than in SQL: SQLite would sum text amounts as floats.
+        result: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
+        c = t.postings.c
+        rows = self._uow.connection.execute(select(c.account, c.currency, c.side, c.amount))
+        pending = [
+            (p.account, p.amount.currency, p.side.value, p.amount.amount)
+            for e in self.posted
+            for p in e.postings
+        ]
+        for account, currency, side, amount in [tuple(r) for r in rows] + pending:
+            debit, credit = result.get((account, currency), (Decimal(0), Decimal(0)))
+            if side == Side.DEBIT:
+                debit += amount
+            else:
+                credit += amount
+            result[(account, currency)] = (debit, credit)
+        return result
+
+    def entries(self, reference: str | None = None) -> list[JournalEntry]:
+        e, p = t.journal_entries.c, t.postings.c
+        query = select(t.journal_entries).order_by(e.seq)
+        if reference is not None:
+            query = query.where(e.reference == reference)
+        conn = self._uow.connection
+        heads = [dict(r._mapping) for r in conn.execute(query)]
+        lines: dict[str, list[Posting]] = {}
+        ids = [h["id"] for h in heads]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = conn.execute(
+                select(t.postings).where(p.entry_id.in_(chunk)).order_by(p.entry_id, p.position)
+            )
+            for r in rows:
+                lines.setdefault(r.entry_id, []).append(
+                    Posting(r.account, Side(r.side), Money(r.amount, r.currency).rounded())
+                )
+        stored = [
+            JournalEntry(
+                id=h["id"],
+                posted_at=utc(h["posted_at"]),
+                description=h["description"],
+                postings=tuple(lines[h["id"]]),
+                reference=h["reference"],
+                reverses=h["reverses"],
+            )
+            for h in heads
+        ]
+        return stored + [x for x in self.posted if reference is None or x.reference == reference]
+
+
+def _translate(error: DBAPIError) -> OrderManagementError:
+    text = str(error.orig).lower()
+    if isinstance(error, IntegrityError):
+        for marker, kind in (
+            ("idempotency_key", "idempotency key"),
+            ("uq_open_requisition", "open requisition"),
+            ("number", "document number"),
+            ("purchase_requisitions", "open requisition"),
+        ):
+            if marker in text:
+                return DuplicateKey(kind, str(error.params)[:200])
+        return Conflict(f"the database refused a duplicate or invalid row: {error.orig}")
+    if isinstance(error, OperationalError) and (
+        "deadlock" in text or "could not serialize" in text
+    ):
+        return Conflict(f"concurrent update, try again: {error.orig}")
+    if isinstance(error, OperationalError) and "locked" in text:
+        return Conflict(f"the database is busy, try again: {error.orig}")
+    return StorageError(f"database error: {error.orig}")
+
+
+class SqlAlchemyUnitOfWork:
+    """A unit of work over an engine; see the module docstring for what it promises."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        publisher: EventPublisher,
+        *,
+        after_commit: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        self._engine = engine
+        self._publisher = publisher
+        self._after_commit = after_commit
+        self._connection: Connection | None = None
+        dialect = engine.dialect.name
+        self._insert_module: Any = postgresql if dialect == "postgresql" else sqlite
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not active; use it in a with-block")
+        return self._connection
+
+    def upsert(self, table: Any) -> Any:
+        return self._insert_module.insert(table)
+
+    def insert_ignore(self, table: Any) -> Any:
+        return self._insert_module.insert(table).on_conflict_do_nothing()
+
+    def __enter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("a unit of work cannot be entered twice; make a new one")
+        try:
+            self._connection = self._engine.connect()
+            self._connection.begin()
+        except DBAPIError as error:
+            self._connection = None
+            raise _translate(error) from error
+        self._committed: list[DomainEvent] = []
+        self._reset()
+        return self
+
+    def _reset(self) -> None:
+        self.touched: list[Aggregate] = []
+        self.customers = _Customers(self)
+        self.products = _Products(self)
+        self.locations = _Locations(self)
+        self.stock = _Stock(self)
+        self.orders = _Orders(self)
+        self.requisitions = _Requisitions(self)
+        self.receipts = _Receipts(self)
+        self.sequences = _Sequences(self)
+        self.ledger = _Ledger(self)
+        self.invoices = _Invoices(self)
+        self.credit_notes = _CreditNotes(self)
+        self.payments = _Payments(self)
+        self.shipments = _Shipments(self)
+        self.returns = _Returns(self)
+
+    def _repositories(self) -> list[_Tracked[Any]]:
+        return [
+            self.customers,
+            self.products,
+            self.locations,
+            self.stock,
+            self.orders,
+            self.requisitions,
+            self.receipts,
+            self.invoices,
+            self.credit_notes,
+            self.payments,
+            self.shipments,
+            self.returns,
+        ]
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        events = self._committed
+        self._reset()
+        if connection is not None:
+            try:
+                if connection.in_transaction():
+                    connection.rollback()
+            finally:
+                connection.close()
+        if events:
+            self._publish(events)
+
+    def commit(self) -> None:
+        conn = self.connection
+        try:
+            for repository in self._repositories():
+                repository.flush()
+            self.ledger.flush()
+            events: list[DomainEvent] = []
+            for aggregate in self.touched:
+                events.extend(
+                    replace(e, event_id=str(uuid.uuid4())) for e in aggregate.take_events()
+                )
+            if events:
+                conn.execute(
+                    insert(t.outbox),
+                    [
+                        {
+                            "event_id": e.event_id,
+                            "name": e.name,
+                            "payload": json.dumps(e.to_dict(), sort_keys=True),
+                            "occurred_at": e.occurred_at,
+                        }
+                        for e in events
+                    ],
+                )
+            conn.commit()
+        except DBAPIError as error:
+            conn.rollback()
+            raise _translate(error) from error
+        except BaseException:
+            conn.rollback()
+            raise
+        self._committed.extend(events)
+        self._reset()
+        conn.begin()
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+        self._reset()
+        self.connection.begin()
+
+    def _publish(self, events: list[DomainEvent]) -> None:
+        """After commit: deliver, then mark the outbox rows published. If the process dies in
+        between, the relay delivers them again (at least once; consumers de-duplicate by id)."""
+        self._publisher.publish(events)
+        ids = [e.event_id for e in events]
+        try:
+            with self._engine.begin() as conn:
+                for start in range(0, len(ids), 500):
+                    conn.execute(
+                        update(t.outbox)
+                        .where(t.outbox.c.event_id.in_(ids[start : start + 500]))
+                        .values(published_at=datetime.now(UTC))
+                    )
+        except DBAPIError:
+            log.warning(
+                "could not mark %d outbox events published; the relay will resend", len(ids)
+            )
