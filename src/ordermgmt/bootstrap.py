@@ -89,7 +89,7 @@ def sql_dependencies(
     """Ports for an OMS on a database. Refuses an out-of-date schema unless ``migrate``."""
     from ordermgmt.adapters.sqlalchemy import (
         SqlAlchemyOutboxRelay,
-        SqlAlchemyUnitOfWork,
+        SqlAlchemyUnitOfWorkFactory,
         check,
         open_engine,
         upgrade,
@@ -102,11 +102,8 @@ def sql_dependencies(
     events = publisher or InMemoryEventPublisher()
     clock = clock or SystemClock()
 
-    def unit_of_work() -> UnitOfWork:
-        return SqlAlchemyUnitOfWork(engine, events)
-
     return Dependencies(
-        uow=unit_of_work,
+        uow=SqlAlchemyUnitOfWorkFactory(engine, events),
         publisher=events,
         purchasing=purchasing or InMemoryPurchasing(),
         clock=clock,

@@ -98,7 +98,10 @@ class Customer(Aggregate):
         customer = cls(registered_at=at, **fields)  # type: ignore[arg-type]
         customer.record(
             CustomerRegistered(
-                occurred_at=at, customer_id=customer.id, name=customer.name, kind=customer.kind
+                occurred_at=at,
+                customer_id=customer.id,
+                customer_name=customer.name,
+                kind=customer.kind,
             )
         )
         return customer

@@ -24,6 +24,7 @@ class DomainEvent:
 
     @property
     def name(self) -> str:
+        """The event's type name, e.g. ``"OrderPlaced"`` (no event has a field of this name)."""
         return type(self).__name__
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def _plain(value: object) -> object:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CustomerRegistered(DomainEvent):
     customer_id: str
-    name: str
+    customer_name: str
     kind: str
 
 

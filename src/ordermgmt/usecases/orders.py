@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ordermgmt.domain.errors import (
     CurrencyMismatch,
     CustomerBlocked,
+    DuplicateKey,
     IdempotencyConflict,
     NotFound,
     ProductInactive,
@@ -140,7 +141,18 @@ def place_order(deps: Dependencies, cmd: PlaceOrder) -> OrderView:
 
     A B2B order that would take the customer over the credit limit is placed ``on_hold``: its
     stock is reserved, but it is not released for shipping until paid down or released.
+    Two concurrent submissions with one key: storage lets one commit and refuses the other
+    (``DuplicateKey``), which then answers with the order that won.
     """
+    try:
+        return _place_once(deps, cmd)
+    except DuplicateKey as error:
+        if cmd.idempotency_key is None or error.kind != "idempotency key":
+            raise
+        return _place_once(deps, cmd)
+
+
+def _place_once(deps: Dependencies, cmd: PlaceOrder) -> OrderView:
     with deps.uow() as uow:
         if cmd.idempotency_key is not None:
             existing = uow.orders.find_by_idempotency_key(cmd.idempotency_key)

@@ -7,12 +7,13 @@ concurrency mechanisms.
 
 from ordermgmt.adapters.sqlalchemy.outbox import SqlAlchemyOutboxRelay
 from ordermgmt.adapters.sqlalchemy.schema import HEAD, check, current_revision, open_engine, upgrade
-from ordermgmt.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+from ordermgmt.adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork, SqlAlchemyUnitOfWorkFactory
 
 __all__ = [
     "HEAD",
     "SqlAlchemyOutboxRelay",
     "SqlAlchemyUnitOfWork",
+    "SqlAlchemyUnitOfWorkFactory",
     "check",
     "current_revision",
     "open_engine",

@@ -160,6 +160,8 @@ class _Tracked(Generic[A]):
         inserts: dict[str, list[dict[str, Any]]] = {}
         for key, obj in self.objects.items():
             before = self.snapshots[key]
+            if before is None:
+                obj.version = 1  # the first committed state, as in the in-memory store
             rows = self.mapper.rows(obj)
             if before is None:
                 for name, table_rows in rows.items():
@@ -705,3 +707,14 @@ class SqlAlchemyUnitOfWork:
             log.warning(
                 "could not mark %d outbox events published; the relay will resend", len(ids)
             )
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    """Makes units of work on one engine; ``engine`` is there for tools and tests."""
+
+    def __init__(self, engine: Engine, publisher: EventPublisher) -> None:
+        self.engine = engine
+        self.publisher = publisher
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.engine, self.publisher)

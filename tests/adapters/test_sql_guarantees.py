@@ -1,0 +1,234 @@
+"""What the SQL storage promises under concurrency and failure, on SQLite and PostgreSQL.
+
+Processes, not threads: each worker opens its own OMS on the same database, as separate
+application servers would.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+
+from ordermgmt import Money, OrderManagement, errors
+from ordermgmt.adapters.sqlalchemy import HEAD, SqlAlchemyUnitOfWork, current_revision, tables
+from tests.adapters import workers
+from tests.databases import database
+
+BACKENDS = ["sqlite", "postgres"]
+PROCESSES = 8
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
+def _pool(processes: int) -> Any:
+    return multiprocessing.get_context("spawn").Pool(processes)
+
+
+def _barrier(parties: int) -> Any:
+    return multiprocessing.get_context("spawn").Manager().Barrier(parties)
+
+
+def test_many_processes_never_reserve_more_than_is_on_hand(url: str) -> None:
+    customers = workers.prepare(url, stock=10, customers=PROCESSES)
+    barrier = _barrier(PROCESSES)
+    with _pool(PROCESSES) as pool:
+        results = pool.starmap(workers.buy, [(url, c, 4, barrier) for c in customers])
+    oms = OrderManagement.from_url(url)
+    stock = oms.availability(workers.SKU)
+    placed = [oms.get_order(order_id) for batch in results for order_id in batch]
+    assert len(placed) == PROCESSES * 4
+    assert (stock.on_hand, stock.reserved, stock.available) == (10, 10, 0)
+    assert sum(o.reserved for o in placed) == 10
+    assert sum(o.backordered for o in placed) == PROCESSES * 4 - 10
+    assert stock.backordered == PROCESSES * 4 - 10
+
+
+def test_one_idempotency_key_sent_by_many_processes_makes_one_order(url: str) -> None:
+    customers = workers.prepare(url, stock=50, customers=1)
+    barrier = _barrier(PROCESSES)
+    with _pool(PROCESSES) as pool:
+        ids = pool.starmap(
+            workers.buy_with_key, [(url, customers[0], "po-4711", barrier)] * PROCESSES
+        )
+    assert len(set(ids)) == 1
+    oms = OrderManagement.from_url(url)
+    assert len(oms.customer_orders(customers[0])) == 1
+    assert oms.availability(workers.SKU).reserved == 2
+
+
+def test_concurrent_invoicing_gives_gapless_unique_numbers(url: str) -> None:
+    customers = workers.prepare(url, stock=100, customers=4)
+    oms = OrderManagement.from_url(url)
+    orders = [
+        oms.place_order(
+            customer_id=c, channel="web", lines=[{"sku": workers.SKU, "quantity": 1}]
+        ).id
+        for c in customers
+        for _ in range(5)
+    ]
+    batches = [orders[i::4] for i in range(4)]
+    barrier = _barrier(4)
+    with _pool(4) as pool:
+        numbers = [
+            n
+            for batch in pool.starmap(workers.invoice, [(url, b, barrier) for b in batches])
+            for n in batch
+        ]
+    sequence = sorted(int(re.sub(r"^INV-\d{4}-", "", n)) for n in numbers)
+    assert sequence == list(range(1, len(orders) + 1))
+
+
+def test_a_failure_between_writes_leaves_no_trace(url: str) -> None:
+    customers = workers.prepare(url, stock=5, customers=1)
+    oms = OrderManagement.from_url(url)
+    engine = oms.dependencies.uow.engine  # type: ignore[attr-defined]
+    before = _counts(oms)
+
+    def fail(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO ORDER_ALLOCATIONS"):
+            raise RuntimeError("disk on fire")
+
+    event.listen(engine, "before_cursor_execute", fail)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        oms.place_order(
+            customer_id=customers[0], channel="web", lines=[{"sku": workers.SKU, "quantity": 2}]
+        )
+    event.remove(engine, "before_cursor_execute", fail)
+    assert _counts(oms) == before
+    assert oms.availability(workers.SKU).reserved == 0
+    # The order number that failed is handed out again: the series stays gapless.
+    order = oms.place_order(
+        customer_id=customers[0], channel="web", lines=[{"sku": workers.SKU, "quantity": 2}]
+    )
+    assert order.number == "SO-000001"
+
+
+def test_a_process_killed_mid_transaction_leaves_committed_data_intact(url: str) -> None:
+    customers = workers.prepare(url, stock=5, customers=1)
+    oms = OrderManagement.from_url(url)
+    first = oms.place_order(
+        customer_id=customers[0], channel="web", lines=[{"sku": workers.SKU, "quantity": 1}]
+    )
+    before = _counts(oms)
+    process = multiprocessing.get_context("spawn").Process(
+        target=workers.die_while_placing, args=(url, customers[0])
+    )
+    process.start()
+    process.join(60)
+    assert process.exitcode == -9  # SIGKILL
+    reopened = OrderManagement.from_url(url)
+    assert _counts(reopened) == before
+    assert reopened.get_order(first.id).reserved == 1
+    stock = reopened.availability(workers.SKU)
+    assert (stock.on_hand, stock.reserved) == (5, 1)
+    assert (
+        reopened.place_order(
+            customer_id=customers[0], channel="web", lines=[{"sku": workers.SKU, "quantity": 1}]
+        ).number
+        == "SO-000002"
+    )
+
+
+def test_a_stale_order_update_is_a_concurrency_conflict(url: str) -> None:
+    customers = workers.prepare(url, stock=5, customers=1)
+    oms = OrderManagement.from_url(url)
+    order = oms.place_order(
+        customer_id=customers[0], channel="web", lines=[{"sku": workers.SKU, "quantity": 1}]
+    )
+    factory = oms.dependencies.uow
+    with factory() as uow:
+        mine = uow.orders.get(order.id)
+        # Someone else's committed change: the row's version moves on under our feet.
+        uow.connection.execute(tables.orders.update().values(version=tables.orders.c.version + 1))  # type: ignore[attr-defined]
+        mine.hold("fraud check", mine.placed_at)
+        with pytest.raises(errors.ConcurrencyConflict) as raised:
+            uow.commit()
+    assert raised.value.expected_version == 1
+    assert oms.get_order(order.id).status == "open"
+
+
+def test_overlapping_transactions_on_postgres_conflict_instead_of_losing_an_update(
+    tmp_path: Path,
+) -> None:
+    with database("postgres", tmp_path) as url:
+        customers = workers.prepare(url, stock=5, customers=1)
+        oms = OrderManagement.from_url(url)
+        order = oms.place_order(
+            customer_id=customers[0], channel="web", lines=[{"sku": workers.SKU, "quantity": 1}]
+        )
+        factory = oms.dependencies.uow
+        with factory() as first, factory() as second:
+            mine = first.orders.get(order.id)
+            theirs = second.orders.get(order.id)
+            mine.hold("checking the address", mine.placed_at)
+            first.commit()
+            theirs.hold("fraud check", theirs.placed_at)
+            with pytest.raises(errors.ConcurrencyConflict):
+                second.commit()
+        assert oms.get_order(order.id).hold_reason == "checking the address"
+
+
+def test_events_are_stored_in_the_outbox_and_relayed_when_delivery_was_lost(url: str) -> None:
+    customers = workers.prepare(url, stock=5, customers=1)
+    seen: list[Any] = []
+    oms = OrderManagement.from_url(url)
+    oms.subscribe(seen.append)
+    engine = oms.dependencies.uow.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:  # as if the process died after commit, before marking
+        conn.execute(tables.outbox.update().values(published_at=None))
+    pending = oms.dependencies.outbox.pending()  # type: ignore[union-attr]
+    assert pending > 0
+    from datetime import timedelta
+
+    relayed = oms.dependencies.outbox.relay(grace=timedelta(0))  # type: ignore[union-attr]
+    assert relayed == pending
+    assert oms.dependencies.outbox.pending() == 0  # type: ignore[union-attr]
+    names = [e.name for e in seen]
+    assert "CustomerRegistered" in names and "StockReceived" in names
+    assert len({e.event_id for e in seen}) == len(seen) and all(e.event_id for e in seen)
+
+
+def test_an_out_of_date_schema_is_refused_with_a_clear_message(url: str) -> None:
+    with pytest.raises(errors.SchemaOutOfDate, match="db upgrade") as raised:
+        OrderManagement.from_url(url)
+    assert raised.value.found is None and raised.value.needed == HEAD
+    OrderManagement.from_url(url, migrate=True)
+    oms = OrderManagement.from_url(url)
+    assert current_revision(oms.dependencies.uow.engine) == HEAD  # type: ignore[attr-defined]
+
+
+def test_money_is_stored_exactly(url: str) -> None:
+    customers = workers.prepare(url, stock=0, customers=1)
+    oms = OrderManagement.from_url(url)
+    oms.upsert_product(
+        sku="ODD", name="Odd", unit_price=Money("0.333333", "KWD"), tax_rate=Decimal("0.055")
+    )
+    order = oms.place_order(
+        customer_id=customers[0], channel="web", lines=[{"sku": "ODD", "quantity": 7}]
+    )
+    again = OrderManagement.from_url(url).get_order(order.id)
+    assert again.lines[0].unit_price == Money("0.333333", "KWD")
+    assert again.total == order.total == Money("2.461", "KWD")
+
+
+def _counts(oms: OrderManagement) -> dict[str, int]:
+    engine = oms.dependencies.uow.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in tables.metadata.tables.items()
+        }
+
+
+_ = SqlAlchemyUnitOfWork
