@@ -180,7 +180,7 @@ def test_overlapping_transactions_on_postgres_conflict_instead_of_losing_an_upda
 
 
 def test_events_are_stored_in_the_outbox_and_relayed_when_delivery_was_lost(url: str) -> None:
-    customers = workers.prepare(url, stock=5, customers=1)
+    workers.prepare(url, stock=5, customers=1)
     seen: list[Any] = []
     oms = OrderManagement.from_url(url)
     oms.subscribe(seen.append)
@@ -195,14 +195,17 @@ def test_events_are_stored_in_the_outbox_and_relayed_when_delivery_was_lost(url:
     assert relayed == pending
     assert oms.dependencies.outbox.pending() == 0  # type: ignore[union-attr]
     names = [e.name for e in seen]
-    assert "CustomerRegistered" in names and "StockReceived" in names
-    assert len({e.event_id for e in seen}) == len(seen) and all(e.event_id for e in seen)
+    assert "CustomerRegistered" in names
+    assert "StockReceived" in names
+    assert len({e.event_id for e in seen}) == len(seen)
+    assert all(e.event_id for e in seen)
 
 
 def test_an_out_of_date_schema_is_refused_with_a_clear_message(url: str) -> None:
     with pytest.raises(errors.SchemaOutOfDate, match="db upgrade") as raised:
         OrderManagement.from_url(url)
-    assert raised.value.found is None and raised.value.needed == HEAD
+    assert raised.value.found is None
+    assert raised.value.needed == HEAD
     OrderManagement.from_url(url, migrate=True)
     oms = OrderManagement.from_url(url)
     assert current_revision(oms.dependencies.uow.engine) == HEAD  # type: ignore[attr-defined]
