@@ -76,6 +76,7 @@ class DemoRun:
         self.out(f"  {text}" if text else "")
 
     def heading(self, number: int, title: str) -> None:
+        """Write a step's numbered heading."""
         self.out("")
         self.out(f"{number}. {title} ".ljust(WIDTH, "-"))
 
@@ -90,12 +91,14 @@ class DemoRun:
     # -- looking things up --------------------------------------------------------------------
 
     def customer_name(self, customer_id: str) -> str:
+        """The name of a customer registered by the demo (the id if unknown)."""
         for customer in self.customers.values():
             if customer.id == customer_id:
                 return customer.name
         return customer_id
 
     def order_number(self, order_id: str) -> str:
+        """The human number of an order placed during the run (the id if unknown)."""
         return self.numbers.get(order_id, order_id)
 
     def refresh(self, key: str) -> m.OrderView:
@@ -113,7 +116,7 @@ class DemoRun:
 
 def describe_event(event: DomainEvent, run: DemoRun) -> str:
     """One readable line for a domain event."""
-    name = type(event).__name__  # not event.name: a field of that name may shadow it
+    name = event.name
     match event:
         case ev.ProductUpserted(sku=sku, unit_price=price):
             detail = f"{sku} at {price}"
@@ -190,6 +193,7 @@ def show_availability(run: DemoRun, skus: Sequence[str]) -> None:
 
 
 def show_requisitions(run: DemoRun) -> None:
+    """Open purchase requisitions: what purchasing must buy, for where, and why."""
     requisitions = run.oms.open_purchase_requisitions()
     if not requisitions:
         run.say("open purchase requisitions: none")
@@ -204,6 +208,7 @@ def show_requisitions(run: DemoRun) -> None:
 
 
 def show_backorders(run: DemoRun) -> None:
+    """Open backorders: which order waits for how many units of which sku."""
     backorders = run.oms.open_backorders()
     if not backorders:
         run.say("open backorders: none")
