@@ -188,13 +188,6 @@ def lint_imports(*config: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="pyproject.toml's import-linter setup fails: it lacks `include_external_packages = "
-    "true` (needed by the forbidden-externals contract) and does not ignore the sanctioned lazy "
-    "import ordermgmt.facade -> ordermgmt.bootstrap, so two contracts are reported broken",
-)
 def test_import_linter_contracts_in_pyproject_pass() -> None:
     result = lint_imports(PYPROJECT)
     assert result.returncode == 0, result.stdout + result.stderr

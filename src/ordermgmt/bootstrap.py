@@ -45,6 +45,7 @@ def in_memory_dependencies(
     store = store or InMemoryStore()
     events = publisher or InMemoryEventPublisher()
     clock = clock or SystemClock()
+    ids = ids or UuidIdGenerator()
     if carriers is None:
         carriers = default_carriers(clock)
 
@@ -56,7 +57,7 @@ def in_memory_dependencies(
         publisher=events,
         purchasing=purchasing or InMemoryPurchasing(),
         clock=clock,
-        ids=ids or UuidIdGenerator(),
+        ids=ids,
         allocation=allocation or SingleLocationFirst(),
         carriers={carrier.name: carrier for carrier in carriers},
         notifications=notifications or InMemoryNotifications(),
@@ -101,13 +102,13 @@ def sql_dependencies(
     check(engine, url)
     events = publisher or InMemoryEventPublisher()
     clock = clock or SystemClock()
-
+    ids = ids or UuidIdGenerator()
     return Dependencies(
         uow=SqlAlchemyUnitOfWorkFactory(engine, events),
         publisher=events,
         purchasing=purchasing or InMemoryPurchasing(),
         clock=clock,
-        ids=ids or UuidIdGenerator(),
+        ids=ids,
         allocation=allocation or SingleLocationFirst(),
         carriers={c.name: c for c in (default_carriers(clock) if carriers is None else carriers)},
         notifications=notifications or InMemoryNotifications(),

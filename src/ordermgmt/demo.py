@@ -148,6 +148,7 @@ def describe_event(event: DomainEvent, run: DemoRun) -> str:
             fields = event.to_dict()
             fields.pop("event")
             fields.pop("occurred_at")
+            fields.pop("event_id")
             detail = ", ".join(f"{key}={value}" for key, value in fields.items())
     return f"{name:<26}{detail}"
 

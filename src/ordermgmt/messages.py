@@ -25,7 +25,7 @@ from pydantic import (
 from ordermgmt.domain.catalog import require_sku, require_tax_rate
 from ordermgmt.domain.customer import CustomerKind, PaymentPreference
 from ordermgmt.domain.inventory import require_location
-from ordermgmt.domain.money import Money
+from ordermgmt.domain.money import Money, minor_unit
 from ordermgmt.domain.order import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
 from ordermgmt.domain.purchasing import RequisitionReason, RequisitionStatus
 
@@ -85,6 +85,16 @@ def _weight(value: object) -> Decimal:
 
 
 Weight = Annotated[Decimal, PlainValidator(_weight), WithJsonSchema({"type": "string"})]
+
+
+def _currency(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 4217 code such as 'EUR'")
+    minor_unit(value)  # raises for codes that are not ISO 4217
+    return value
+
+
+CurrencyCode = Annotated[str, PlainValidator(_currency), WithJsonSchema({"type": "string"})]
 Quantity = Annotated[StrictInt, Field(gt=0, le=1_000_000)]
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -409,7 +419,7 @@ class PlaceOrder(Command):
     customer_id: Id
     channel: Channel
     lines: Annotated[list[OrderLineInput], Field(min_length=1, max_length=500)]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    currency: CurrencyCode | None = None
     idempotency_key: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     customer_reference: Reference = ""
 

@@ -173,6 +173,7 @@ def test_the_profile_reflects_each_order_at_once(
     usd = oms.place_order(
         customer_id=customer.id,
         channel="marketplace",
+        currency="USD",
         lines=[{"sku": "CHAIR", "quantity": 1, "unit_price": Money("50.00", "USD")}],
     )
     profile = oms.customer_profile(customer.id)

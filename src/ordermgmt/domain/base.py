@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.events import DomainEvent
+
+#: Orders events across aggregates: a unit of work publishes them in the order they happened.
+_recorded = itertools.count()
 
 
 @dataclass(kw_only=True)
@@ -13,14 +17,27 @@ class Aggregate:
     """An aggregate root with a version (optimistic concurrency) and its pending events."""
 
     version: int = 0
-    pending_events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+    pending_events: list[tuple[int, DomainEvent]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     def record(self, event: DomainEvent) -> None:
-        self.pending_events.append(event)
+        self.pending_events.append((next(_recorded), event))
 
     def take_events(self) -> list[DomainEvent]:
+        """The recorded events, oldest first; afterwards none are pending."""
+        return [event for _, event in self.take_numbered_events()]
+
+    def take_numbered_events(self) -> list[tuple[int, DomainEvent]]:
+        """The recorded events with their recording number, for merging across aggregates."""
         events, self.pending_events = self.pending_events, []
         return events
+
+
+def in_recorded_order(aggregates: list[Aggregate]) -> list[DomainEvent]:
+    """Every pending event of ``aggregates``, taken, in the order they were recorded."""
+    numbered = [pair for aggregate in aggregates for pair in aggregate.take_numbered_events()]
+    return [event for _, event in sorted(numbered, key=lambda pair: pair[0])]
 
 
 def require_quantity(value: object, field: str = "quantity", *, allow_zero: bool = False) -> int:

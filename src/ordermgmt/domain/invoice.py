@@ -55,11 +55,16 @@ class DocumentLine:
     unit_price: Money
     discount: Money
     tax_rate: Decimal
+    #: The line's net where it is a share of a larger line (see :func:`share_line`).
+    net_amount: Decimal | None = None
 
     @property
     def net(self) -> Money:
+        currency = self.unit_price.currency
+        if self.net_amount is not None:
+            return Money(self.net_amount, currency)
         gross = self.unit_price.amount * self.quantity - self.discount.amount
-        return Money(round_amount(gross, self.unit_price.currency), self.unit_price.currency)
+        return Money(round_amount(gross, currency), currency)
 
 
 def share_line(
@@ -77,9 +82,11 @@ def share_line(
     """The document line for ``quantity`` more units of a line of ``whole_quantity`` units,
     after ``already`` units were documented.
 
-    The line discount is shared out by quantity, cumulatively: units 1..k carry
-    ``round(discount * k / whole_quantity)``, so a line invoiced (or credited) in parts adds up
-    to exactly the line documented at once.
+    Discount and net are shared out cumulatively: units 1..k carry
+    ``round(discount * k / whole_quantity)`` of the discount and ``round(price * k - that)`` of
+    the net, and a part is the difference of two such figures. So a line invoiced (or credited)
+    in parts adds up to exactly the line documented at once, even with a unit price finer than
+    the currency's minor unit.
     """
     require_quantity(quantity)
     if already + quantity > whole_quantity:
@@ -89,6 +96,9 @@ def share_line(
     def share(units: int) -> Decimal:
         return round_amount(whole_discount.amount * units / whole_quantity, currency)
 
+    def net(units: int) -> Decimal:
+        return round_amount(unit_price.amount * units - share(units), currency)
+
     return DocumentLine(
         order_line_no=line_no,
         sku=sku,
@@ -97,6 +107,7 @@ def share_line(
         unit_price=unit_price,
         discount=Money(share(already + quantity) - share(already), currency),
         tax_rate=tax_rate,
+        net_amount=net(already + quantity) - net(already),
     )
 
 
@@ -209,7 +220,7 @@ class Invoice(_Document):
 
     @property
     def status(self) -> InvoiceStatus:
-        if self.credited == self.total:
+        if not self.credited.is_zero and self.credited == self.total:
             return InvoiceStatus.CREDITED
         if not self.outstanding.is_negative and not self.outstanding.is_zero:
             return InvoiceStatus.PARTIALLY_PAID if not self.paid.is_zero else InvoiceStatus.OPEN

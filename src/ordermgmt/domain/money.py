@@ -124,19 +124,27 @@ class Money:
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
 
-    def __lt__(self, other: Money) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.amount < other.amount
 
-    def __le__(self, other: Money) -> bool:
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.amount <= other.amount
 
-    def __gt__(self, other: Money) -> bool:
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.amount > other.amount
 
-    def __ge__(self, other: Money) -> bool:
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.amount >= other.amount
 

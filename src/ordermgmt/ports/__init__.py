@@ -124,8 +124,8 @@ class OrderRepository(Protocol):
         """Store a new order; raises ``Conflict`` if its id, number or idempotency key exists."""
         ...
 
-    def list_for_customer(self, customer_id: str) -> list[Order]:
-        """The customer's orders, oldest first."""
+    def list_for_customer(self, customer_id: str, *, active_only: bool = False) -> list[Order]:
+        """The customer's orders (only open and held ones if ``active_only``), oldest first."""
         ...
 
     def list_backordered(self, sku: str | None = None) -> list[Order]:
@@ -209,8 +209,9 @@ class InvoiceRepository(Protocol):
         """The customer's invoices, oldest first."""
         ...
 
-    def list_unsettled(self) -> list[Invoice]:
-        """Invoices whose outstanding amount is not zero, oldest first."""
+    def list_unsettled(self, customer_id: str | None = None) -> list[Invoice]:
+        """Invoices whose outstanding amount is not zero (of one customer, if given), oldest
+        first."""
         ...
 
 

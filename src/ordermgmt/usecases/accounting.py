@@ -173,11 +173,11 @@ def exposure(uow: UnitOfWork, customer: Customer, currency: str) -> Money:
     """What the customer owes or has on order in ``currency``: outstanding invoices plus the
     uninvoiced part of active orders, less prepayments held for them."""
     result = Money.zero(currency)
-    for invoice in uow.invoices.list_for_customer(customer.id):
+    for invoice in uow.invoices.list_unsettled(customer.id):
         if invoice.currency == currency and not invoice.outstanding.is_negative:
             result += invoice.outstanding
-    for order in uow.orders.list_for_customer(customer.id):
-        if not order.is_active or order.currency != currency:
+    for order in uow.orders.list_for_customer(customer.id, active_only=True):
+        if order.currency != currency:
             continue
         invoiced = sum(
             (i.total - i.credited for i in uow.invoices.list_for_order(order.id)),
@@ -202,7 +202,7 @@ def credit_check(uow: UnitOfWork, customer: Customer, order: Order, at: datetime
             f"{CREDIT_HOLD}: the limit is in {limit.currency}, the order in {order.currency}", at
         )
         return
-    total = exposure(uow, customer, order.currency) + order.total
+    total = exposure(uow, customer, order.currency)  # the new order is already in it
     if total > limit:
         order.hold(f"{CREDIT_HOLD}: exposure {total} exceeds {limit}", at)
 
@@ -210,7 +210,7 @@ def credit_check(uow: UnitOfWork, customer: Customer, order: Order, at: datetime
 def release_credit_holds(uow: UnitOfWork, customer: Customer, at: datetime) -> None:
     """After money came in: release credit-held orders, oldest first, while the limit allows."""
     limit = customer.credit_limit
-    for order in uow.orders.list_for_customer(customer.id):
+    for order in uow.orders.list_for_customer(customer.id, active_only=True):
         if order.status is not OrderStatus.ON_HOLD or not order.hold_reason.startswith(CREDIT_HOLD):
             continue
         if limit is None:
@@ -352,12 +352,13 @@ def _invoice_message(invoice: Invoice, customer: Customer) -> Message:
     )
 
 
-def send_invoice(deps: Dependencies, invoice_id: str) -> InvoiceView:
-    """Send after commit. A failure is logged and leaves ``sent_to`` empty for a resend."""
+def send_invoice(deps: Dependencies, invoice_id: str, *, again: bool = False) -> InvoiceView:
+    """Send after commit (a sent invoice only ``again``). A failure is logged and leaves
+    ``sent_to`` empty for a resend."""
     with deps.uow() as uow:
         invoice = uow.invoices.get(invoice_id)
         message = _invoice_message(invoice, uow.customers.get(invoice.customer_id))
-    if deps.notifications is None or invoice.sent_to:
+    if deps.notifications is None or (invoice.sent_to and not again):
         return invoice_view(invoice)
     try:
         deps.notifications.send(message)
@@ -380,7 +381,8 @@ def send_invoice(deps: Dependencies, invoice_id: str) -> InvoiceView:
 
 
 def resend_invoice(deps: Dependencies, cmd: ResendInvoice) -> InvoiceView:
-    return send_invoice(deps, cmd.invoice_id)
+    """Send an invoice again (the customer lost it), or for the first time after a failure."""
+    return send_invoice(deps, cmd.invoice_id, again=True)
 
 
 # -- payments ----------------------------------------------------------------------------------
@@ -601,17 +603,29 @@ def credit_in(
     unknown = set(quantities) - set(invoiced_units)
     if unknown:
         raise ValidationError("lines", sorted(unknown), f"not on invoice {invoice.number}")
-    completes = all(
-        credited_units.get(no, 0) + quantities.get(no, 0) == units
-        for no, units in invoiced_units.items()
+    # Tax is credited cumulatively per rate: after this note, round(all credited net x rate)
+    # has been credited. Crediting an invoice in any number of parts therefore returns exactly
+    # the tax it charged, never a cent more or less.
+    credited_net: dict[Decimal, Decimal] = {}
+    for note in previous:
+        for line in note.lines:
+            credited_net[line.tax_rate] = (
+                credited_net.get(line.tax_rate, Decimal(0)) + line.net.amount
+            )
+    this_net: dict[Decimal, Decimal] = {}
+    for line in lines:
+        this_net[line.tax_rate] = this_net.get(line.tax_rate, Decimal(0)) + line.net.amount
+    fixed = tuple(
+        (
+            rate,
+            Money(
+                round_amount((credited_net.get(rate, Decimal(0)) + net) * rate, invoice.currency)
+                - round_amount(credited_net.get(rate, Decimal(0)) * rate, invoice.currency),
+                invoice.currency,
+            ),
+        )
+        for rate, net in this_net.items()
     )
-    fixed: tuple[tuple[Decimal, Money], ...] = ()
-    if completes:
-        left: dict[Decimal, Money] = {s.rate: s.tax for s in invoice.tax_subtotals}
-        for note in previous:
-            for s in note.tax_subtotals:
-                left[s.rate] = left[s.rate] - s.tax
-        fixed = tuple(left.items())
     year = at.year
     note = CreditNote(
         id=deps.ids.new_id(),
@@ -677,6 +691,7 @@ def refund_in(
     _same_currency(amount, invoice.currency)
     invoice.apply_refund(amount)
     method = method or _original_method(uow, order)
+    reference = reference[:100]
     chart = deps.settings.chart
     entry = EntryBuilder(invoice.currency)
     entry.debit(chart.receivables, amount)

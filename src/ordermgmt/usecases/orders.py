@@ -9,8 +9,10 @@ from ordermgmt.domain.errors import (
     CustomerBlocked,
     DuplicateKey,
     IdempotencyConflict,
+    InsufficientStock,
     NotFound,
     ProductInactive,
+    ValidationError,
 )
 from ordermgmt.domain.ids import CustomerId, OrderId
 from ordermgmt.domain.invoice import DocumentLine
@@ -54,26 +56,29 @@ def _lines(uow: UnitOfWork, cmd: PlaceOrder) -> tuple[str, list[OrderLine]]:
         if not product.active:
             raise ProductInactive(line.sku)
         products.append(product)
-    first = cmd.lines[0]
-    currency = cmd.currency or (first.unit_price or products[0].unit_price).currency
+    # The order's currency is the one asked for, else the catalog's; an override must match it.
+    currency = cmd.currency or products[0].unit_price.currency
     lines = []
     for index, (line, product) in enumerate(zip(cmd.lines, products, strict=True)):
         price = line.unit_price or product.unit_price
         if price.currency != currency:
             field = "unit_price" if line.unit_price else "sku"
             raise CurrencyMismatch(currency, price.currency, f"lines[{index}].{field}")
-        lines.append(
-            OrderLine(
-                line_no=index + 1,
-                sku=product.sku,
-                name=product.name,
-                quantity=line.quantity,
-                unit_price=price,
-                tax_rate=product.tax_rate,
-                discount=line.discount or Money.zero(currency),
-                price_overridden=line.unit_price is not None,
-            )
+        line_obj = OrderLine(
+            line_no=index + 1,
+            sku=product.sku,
+            name=product.name,
+            quantity=line.quantity,
+            unit_price=price,
+            tax_rate=product.tax_rate,
+            discount=line.discount or Money.zero(currency),
+            price_overridden=line.unit_price is not None,
         )
+        try:
+            line_obj.net  # noqa: B018 - the line amount must itself be a valid amount
+        except ValidationError as error:
+            raise ValidationError(f"lines[{index}].quantity", line.quantity, error.reason) from None
+        lines.append(line_obj)
     return currency, lines
 
 
@@ -93,7 +98,10 @@ def _allocate(uow: UnitOfWork, deps: Dependencies, order: Order) -> list[str]:
     for sku, parts in allocation.items():
         lines = order.lines_for(sku)
         for location, quantity in parts:
-            items[(sku, location)].reserve(quantity)  # raises if a policy over-allocates
+            chosen = items.get((sku, location))
+            if chosen is None:  # a custom policy named a location that holds none of the sku
+                raise InsufficientStock(sku, location, quantity, 0)
+            chosen.reserve(quantity)  # raises if a policy over-allocates
             left = quantity
             for line in lines:
                 take = min(left, line.unassigned)
@@ -130,9 +138,9 @@ def place_in(uow: UnitOfWork, deps: Dependencies, cmd: PlaceOrder) -> tuple[Orde
         request_fingerprint=cmd.fingerprint(),
         customer_reference=cmd.customer_reference,
     )
+    uow.orders.add(order)  # first, so that the backorder rules below see it
     raised = _allocate(uow, deps, order)
     credit_check(uow, customer, order, now)
-    uow.orders.add(order)
     return order, raised
 
 

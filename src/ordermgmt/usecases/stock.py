@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ordermgmt.domain.errors import NotFound, ValidationError
 from ordermgmt.domain.events import StockAdjusted, StockMoved
 from ordermgmt.domain.inventory import Location, StockItem
@@ -135,6 +137,15 @@ def _shortfall_to_backorder(
             return
 
 
+def _serve_from_elsewhere(uow: UnitOfWork, sku: str, short_at: str, at: datetime) -> None:
+    """Units a count took away from orders are reserved at other locations where possible."""
+    rank = {code: i for i, code in enumerate(location_order(uow))}
+    items = uow.stock.list_for_update([sku])
+    for other in sorted(items, key=lambda i: rank.get(i.location, len(rank))):
+        if other.location != short_at and other.available > 0:
+            serve_backorders(uow, other, at)
+
+
 def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
     with deps.uow() as uow:
         _require_product(uow, cmd.sku)
@@ -168,6 +179,7 @@ def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
             serve_backorders(uow, item, now)
         else:
             replenisher.after_decrease(item, before)
+            _serve_from_elsewhere(uow, cmd.sku, cmd.location, now)
         replenisher.after_backorder([cmd.sku])
         view = _availability(uow, cmd.sku)
         uow.commit()

@@ -17,7 +17,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
-from ordermgmt.domain.base import Aggregate
+from ordermgmt.domain.base import Aggregate, in_recorded_order
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.errors import ConcurrencyConflict, Conflict, NotFound
@@ -30,7 +30,7 @@ from ordermgmt.domain.payment import Payment
 from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, SupplierReceipt
 from ordermgmt.domain.returns import ReturnRequest
 from ordermgmt.domain.shipment import Shipment
-from ordermgmt.ports import EventPublisher
+from ordermgmt.ports import EventPublisher, IdGenerator
 
 A = TypeVar("A", bound=Aggregate)
 K = TypeVar("K", bound=Hashable)
@@ -50,6 +50,7 @@ class InMemoryStore:
         self.order_numbers: dict[str, str] = {}
         self.order_keys: dict[str, str] = {}
         self.customer_orders: dict[str, list[str]] = {}
+        self.customer_active: dict[str, set[str]] = {}
         self.backordered: dict[str, set[str]] = {}
         self.reserving: dict[tuple[str, str], set[str]] = {}
         self.requisitions: dict[str, PurchaseRequisition] = {}
@@ -60,7 +61,7 @@ class InMemoryStore:
         self.journal: list[JournalEntry] = []
         self.balances: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
         self.invoices: dict[str, Invoice] = {}
-        self.unsettled: set[str] = set()
+        self.unsettled: dict[str, set[str]] = {}
         self.credit_notes: dict[str, CreditNote] = {}
         self.payments: dict[str, Payment] = {}
         self.shipments: dict[str, Shipment] = {}
@@ -96,6 +97,11 @@ class InMemoryStore:
             self.reserving[key].discard(order.id)
         for key in new_res - old_res:
             self.reserving.setdefault(key, set()).add(order.id)
+        active = self.customer_active.setdefault(order.customer_id, set())
+        if order.is_active:
+            active.add(order.id)
+        else:
+            active.discard(order.id)
         self.orders[order.id] = order
 
 
@@ -255,9 +261,15 @@ class _Orders(_Repository[str, Order]):
         orders = [o for o in wanted.values() if keep(o)]
         return sorted(orders, key=lambda o: (o.placed_at, o.number))
 
-    def list_for_customer(self, customer_id: str) -> list[Order]:
-        ids = self._uow.store.customer_orders.get(customer_id, [])
-        return self._many(ids, lambda o: o.customer_id == customer_id)
+    def list_for_customer(self, customer_id: str, *, active_only: bool = False) -> list[Order]:
+        store = self._uow.store
+        if active_only:
+            ids: Iterable[str] = store.customer_active.get(customer_id, set())
+        else:
+            ids = store.customer_orders.get(customer_id, [])
+        return self._many(
+            ids, lambda o: o.customer_id == customer_id and (o.is_active or not active_only)
+        )
 
     def list_backordered(self, sku: str | None = None) -> list[Order]:
         index = self._uow.store.backordered
@@ -375,18 +387,24 @@ class _Invoices(_Indexed[Invoice]):
     def list_for_customer(self, customer_id: str) -> list[Invoice]:
         return self._list("customer_id", customer_id)
 
-    def list_unsettled(self) -> list[Invoice]:
-        ids = list(self._uow.store.unsettled) + list(self.loaded)
+    def list_unsettled(self, customer_id: str | None = None) -> list[Invoice]:
+        unsettled = self._uow.store.unsettled
+        if customer_id is None:
+            ids = [i for per_customer in unsettled.values() for i in per_customer]
+        else:
+            ids = list(unsettled.get(customer_id, ()))
+        ids += [k for k, i in self.loaded.items() if customer_id in (None, i.customer_id)]
         found = {i: self._get(i) for i in ids}
         open_ = [i for i in found.values() if not i.outstanding.is_zero]
         return sorted(open_, key=lambda i: (i.issued_at, i.number))
 
     def save(self, key: str, obj: Invoice, previous: Invoice | None) -> None:
         super().save(key, obj, previous)
+        unsettled = self._uow.store.unsettled.setdefault(obj.customer_id, set())
         if obj.outstanding.is_zero:
-            self._uow.store.unsettled.discard(key)
+            unsettled.discard(key)
         else:
-            self._uow.store.unsettled.add(key)
+            unsettled.add(key)
 
 
 class _CreditNotes(_Indexed[CreditNote]):
@@ -474,9 +492,12 @@ class _Sequences:
 class InMemoryUnitOfWork:
     """A unit of work over an :class:`InMemoryStore`; publishes events after commit."""
 
-    def __init__(self, store: InMemoryStore, publisher: EventPublisher) -> None:
+    def __init__(
+        self, store: InMemoryStore, publisher: EventPublisher, ids: IdGenerator | None = None
+    ) -> None:
         self.store = store
         self._publisher = publisher
+        self._ids = ids
         self._active = False
 
     def __enter__(self) -> Self:
@@ -561,13 +582,18 @@ class InMemoryUnitOfWork:
         store.journal.extend(self.ledger.posted)
         _add_to_balances(store.balances, self.ledger.posted)
         store.sequences.update(self.sequences.taken)
-        events: list[DomainEvent] = []
-        for aggregate in self.touched:
-            events.extend(
-                replace(event, event_id=str(uuid.uuid4())) for event in aggregate.take_events()
-            )
+        events = [
+            replace(event, event_id=self._new_event_id())
+            for event in in_recorded_order(self.touched)
+        ]
         self._committed_events.extend(events)
         self._reset()
+
+    def _new_event_id(self) -> str:
+        """Event ids are random UUIDs: unique across processes, independent of business ids."""
+        if self._ids is not None:
+            return self._ids.new_id()
+        return str(uuid.uuid4())
 
     def rollback(self) -> None:
         self._reset()

@@ -453,6 +453,7 @@ def _doc_lines(doc_id: str, lines: Sequence[DocumentLine]) -> list[dict[str, Any
             "unit_price": ln.unit_price.amount,
             "discount": ln.discount.amount,
             "tax_rate": ln.tax_rate,
+            "net": ln.net.amount,
         }
         for index, ln in enumerate(lines)
     ]
@@ -468,6 +469,7 @@ def _build_doc_lines(rows: Sequence[Row], currency: str) -> tuple[DocumentLine, 
             unit_price=_m(r["unit_price"], currency),
             discount=_m(r["discount"], currency),
             tax_rate=r["tax_rate"],
+            net_amount=_m(r["net"], currency).amount,
         )
         for r in sorted(rows, key=lambda x: x["position"])
     )

@@ -97,7 +97,7 @@ orders = Table(
     Column("id", Id, primary_key=True),
     Column("version", Integer, nullable=False),
     Column("number", String(40), nullable=False, unique=True),
-    Column("customer_id", Id, nullable=False, index=True),
+    Column("customer_id", Id, nullable=False),
     Column("channel", String(16), nullable=False),
     Column("currency", Code, nullable=False),
     Column("status", String(16), nullable=False),
@@ -110,6 +110,8 @@ orders = Table(
     Column("cancel_reason", String(200), nullable=False),
     Column("prepaid_amount", ExactDecimal, nullable=False),
 )
+
+Index("ix_orders_customer_status", orders.c.customer_id, orders.c.status)
 
 order_lines = Table(
     "order_lines",
@@ -240,7 +242,7 @@ invoices = Table(
     Column("fixed_tax", Text, nullable=False),
     Column("settled", Boolean, nullable=False),
 )
-Index("ix_invoices_unsettled", invoices.c.settled, invoices.c.due_date)
+Index("ix_invoices_unsettled", invoices.c.settled, invoices.c.customer_id)
 
 credit_notes = Table(
     "credit_notes",
@@ -269,6 +271,7 @@ document_lines = Table(
     Column("unit_price", ExactDecimal, nullable=False),
     Column("discount", ExactDecimal, nullable=False),
     Column("tax_rate", ExactDecimal, nullable=False),
+    Column("net", ExactDecimal, nullable=False),
 )
 
 payments = Table(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -48,7 +48,7 @@ from ordermgmt.adapters.sqlalchemy.mappers import (
     StockMapper,
     utc,
 )
-from ordermgmt.domain.base import Aggregate
+from ordermgmt.domain.base import Aggregate, in_recorded_order
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.errors import (
@@ -64,12 +64,12 @@ from ordermgmt.domain.inventory import Location, StockItem
 from ordermgmt.domain.invoice import CreditNote, Invoice
 from ordermgmt.domain.ledger import JournalEntry, Posting, Side
 from ordermgmt.domain.money import Money
-from ordermgmt.domain.order import Order
+from ordermgmt.domain.order import Order, OrderStatus
 from ordermgmt.domain.payment import Payment
 from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, SupplierReceipt
 from ordermgmt.domain.returns import ReturnRequest
 from ordermgmt.domain.shipment import Shipment
-from ordermgmt.ports import EventPublisher
+from ordermgmt.ports import EventPublisher, IdGenerator
 
 log = logging.getLogger("ordermgmt.sql")
 
@@ -268,9 +268,19 @@ class _Orders(_Tracked[Order]):
         found = self.load_where(t.orders.c.idempotency_key == key)
         return found[0] if found else None
 
-    def list_for_customer(self, customer_id: str) -> list[Order]:
-        found = self.load_where(t.orders.c.customer_id == customer_id)
-        extra = [o for o in self.objects.values() if o.customer_id == customer_id]
+    def list_for_customer(self, customer_id: str, *, active_only: bool = False) -> list[Order]:
+        c = t.orders.c
+        criteria = [c.customer_id == customer_id]
+        if active_only:
+            criteria.append(c.status.in_([OrderStatus.OPEN.value, OrderStatus.ON_HOLD.value]))
+        found = self.load_where(*criteria)
+        extra = [
+            o
+            for o in self.objects.values()
+            if o.customer_id == customer_id and (o.is_active or not active_only)
+        ]
+        if active_only:
+            found = [o for o in found if o.is_active]
         return sorted(
             {o.id: o for o in found + extra}.values(), key=lambda o: (o.placed_at, o.number)
         )
@@ -386,9 +396,14 @@ class _Invoices(_Documents[Invoice]):
     def list_for_customer(self, customer_id: str) -> list[Invoice]:
         return self._list("customer_id", customer_id, "issued_at")
 
-    def list_unsettled(self) -> list[Invoice]:
-        found = self.load_where(t.invoices.c.settled.is_(False))
-        merged = {i.id: i for i in found} | {i.id: i for i in self.objects.values()}
+    def list_unsettled(self, customer_id: str | None = None) -> list[Invoice]:
+        c = t.invoices.c
+        criteria: list[Any] = [c.settled.is_(False)]
+        if customer_id is not None:
+            criteria.append(c.customer_id == customer_id)
+        found = self.load_where(*criteria)
+        mine = [i for i in self.objects.values() if customer_id in (None, i.customer_id)]
+        merged = {i.id: i for i in found} | {i.id: i for i in mine}
         return sorted(
             (i for i in merged.values() if not i.outstanding.is_zero),
             key=lambda i: (i.issued_at, i.number),
@@ -564,12 +579,11 @@ class SqlAlchemyUnitOfWork:
         self,
         engine: Engine,
         publisher: EventPublisher,
-        *,
-        after_commit: Callable[[list[str]], None] | None = None,
+        ids: IdGenerator | None = None,
     ) -> None:
         self._engine = engine
         self._publisher = publisher
-        self._after_commit = after_commit
+        self._ids = ids
         self._connection: Connection | None = None
         dialect = engine.dialect.name
         self._insert_module: Any = postgresql if dialect == "postgresql" else sqlite
@@ -656,11 +670,10 @@ class SqlAlchemyUnitOfWork:
             for repository in self._repositories():
                 repository.flush()
             self.ledger.flush()
-            events: list[DomainEvent] = []
-            for aggregate in self.touched:
-                events.extend(
-                    replace(e, event_id=str(uuid.uuid4())) for e in aggregate.take_events()
-                )
+            events = [
+                replace(event, event_id=self._new_event_id())
+                for event in in_recorded_order(self.touched)
+            ]
             if events:
                 conn.execute(
                     insert(t.outbox),
@@ -684,6 +697,12 @@ class SqlAlchemyUnitOfWork:
         self._committed.extend(events)
         self._reset()
         conn.begin()
+
+    def _new_event_id(self) -> str:
+        """Event ids are random UUIDs: unique across processes, independent of business ids."""
+        if self._ids is not None:
+            return self._ids.new_id()
+        return str(uuid.uuid4())
 
     def rollback(self) -> None:
         self.connection.rollback()
@@ -712,9 +731,12 @@ class SqlAlchemyUnitOfWork:
 class SqlAlchemyUnitOfWorkFactory:
     """Makes units of work on one engine; ``engine`` is there for tools and tests."""
 
-    def __init__(self, engine: Engine, publisher: EventPublisher) -> None:
+    def __init__(
+        self, engine: Engine, publisher: EventPublisher, ids: IdGenerator | None = None
+    ) -> None:
         self.engine = engine
         self.publisher = publisher
+        self.ids = ids
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.engine, self.publisher)
+        return SqlAlchemyUnitOfWork(self.engine, self.publisher, self.ids)

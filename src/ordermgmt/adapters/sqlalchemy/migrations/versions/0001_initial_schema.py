@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 02:18:35.483812
+Create Date: 2026-11-27 02:32:25.300303
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ def upgrade() -> None:
         sa.Column("unit_price", ordermgmt.adapters.sqlalchemy.types.ExactDecimal(), nullable=False),
         sa.Column("discount", ordermgmt.adapters.sqlalchemy.types.ExactDecimal(), nullable=False),
         sa.Column("tax_rate", ordermgmt.adapters.sqlalchemy.types.ExactDecimal(), nullable=False),
+        sa.Column("net", ordermgmt.adapters.sqlalchemy.types.ExactDecimal(), nullable=False),
         sa.PrimaryKeyConstraint("document_id", "position", name=op.f("pk_document_lines")),
     )
     op.create_table(
@@ -97,7 +98,7 @@ def upgrade() -> None:
     with op.batch_alter_table("invoices", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invoices_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_invoices_order_id"), ["order_id"], unique=False)
-        batch_op.create_index("ix_invoices_unsettled", ["settled", "due_date"], unique=False)
+        batch_op.create_index("ix_invoices_unsettled", ["settled", "customer_id"], unique=False)
 
     op.create_table(
         "journal_entries",
@@ -147,7 +148,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_orders_number")),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_orders_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index("ix_orders_customer_status", ["customer_id", "status"], unique=False)
 
     op.create_table(
         "outbox",
@@ -407,7 +408,7 @@ def downgrade() -> None:
 
     op.drop_table("outbox")
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_orders_customer_id"))
+        batch_op.drop_index("ix_orders_customer_status")
 
     op.drop_table("orders")
     op.drop_table("locations")
