@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass, field
+from typing import Self
 
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.events import DomainEvent
@@ -20,6 +22,13 @@ class Aggregate:
     pending_events: list[tuple[int, DomainEvent]] = field(
         default_factory=list, repr=False, compare=False
     )
+
+    def clone(self) -> Self:
+        """An independent copy (no pending events). Aggregates with mutable parts (lists,
+        dicts, mutable children) override this to copy those parts too."""
+        twin = copy.copy(self)
+        twin.pending_events = []
+        return twin
 
     def record(self, event: DomainEvent) -> None:
         self.pending_events.append((next(_recorded), event))

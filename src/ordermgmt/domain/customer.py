@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -67,7 +67,6 @@ class Customer(Aggregate):
     shipping_address: Address | None = None
     blocked: bool = False
     registered_at: datetime
-    _changed: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.validate()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from ordermgmt.domain.base import Aggregate, require_quantity
 from ordermgmt.domain.errors import Overpayment, ValidationError
@@ -143,8 +144,9 @@ class _Document(Aggregate):
         if not self.lines:
             raise ValidationError("lines", self.lines, "a document needs at least one line")
 
-    @property
+    @cached_property
     def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
+        """Per rate: net and tax. Cached: an issued document's lines never change."""
         computed = tax_subtotals(((line.tax_rate, line.net) for line in self.lines), self.currency)
         if not self.fixed_tax:
             return computed

@@ -94,6 +94,14 @@ class Money:
         object.__setattr__(self, "currency", currency)
 
     @classmethod
+    def _exact(cls, amount: Decimal, currency: str) -> Money:
+        """Internal fast path for results of arithmetic on valid Money: no re-validation."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
+    @classmethod
     def zero(cls, currency: str) -> Money:
         """No money, in ``currency``."""
         return cls(Decimal(0), currency)
@@ -106,13 +114,13 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        return Money._exact(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        return Money._exact(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: int | Decimal) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int | Decimal):
@@ -122,7 +130,7 @@ class Money:
     __rmul__ = __mul__
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money._exact(-self.amount, self.currency)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Money):
@@ -158,7 +166,7 @@ class Money:
 
     def rounded(self) -> Money:
         """This amount rounded half-up to the currency's minor unit (see :func:`round_amount`)."""
-        return Money(round_amount(self.amount, self.currency), self.currency)
+        return Money._exact(round_amount(self.amount, self.currency), self.currency)
 
     @property
     def is_zero(self) -> bool:

@@ -11,7 +11,7 @@ Per line, while the order is open, every ordered unit is in exactly one bucket:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -186,6 +186,11 @@ class Order(Aggregate):
     cancel_reason: str = ""
     #: Money received for this order and not yet applied to an invoice (a liability).
     prepaid_amount: Decimal = Decimal(0)
+
+    def clone(self) -> Order:
+        twin = super().clone()
+        twin.lines = [replace(line, allocations=dict(line.allocations)) for line in self.lines]
+        return twin
 
     # -- placing -----------------------------------------------------------------------------
 

@@ -133,6 +133,11 @@ class Shipment(Aggregate):
     def weight_kg(self) -> Decimal:
         return sum((p.weight_kg for p in self.parcels), Decimal(0))
 
+    def clone(self) -> Shipment:
+        twin = super().clone()
+        twin.tracking = list(self.tracking)
+        return twin
+
     def _require(self, allowed: tuple[ShipmentStatus, ...], target: str) -> None:
         if self.status not in allowed:
             raise InvalidStateTransition("shipment", self.number, self.status, target)

@@ -8,14 +8,13 @@ writes them back only on commit, so an exception anywhere before commit leaves n
 
 from __future__ import annotations
 
-import copy
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from ordermgmt.domain.base import Aggregate, in_recorded_order
 from ordermgmt.domain.catalog import Product
@@ -122,7 +121,7 @@ class _Repository(Generic[K, A]):
         stored = self._stored.get(key)
         if stored is None:
             return None
-        obj = copy.deepcopy(stored)
+        obj = stored.clone()
         self.loaded[key] = obj
         self.base_versions[key] = stored.version
         self._uow.touched.append(obj)
@@ -511,20 +510,73 @@ class InMemoryUnitOfWork:
 
     def _reset(self) -> None:
         self.touched: list[Aggregate] = []
-        self.customers = _Customers(self, self.store.customers)
-        self.products = _Products(self, self.store.products)
-        self.locations = _Locations(self, self.store.locations)
-        self.stock = _Stock(self, self.store.stock)
-        self.orders = _Orders(self, self.store.orders)
-        self.requisitions = _Requisitions(self, self.store.requisitions)
-        self.receipts = _Receipts(self, self.store.receipts)
-        self.sequences = _Sequences(self)
-        self.ledger = _Ledger(self)
-        self.invoices = _Invoices(self, self.store.invoices)
-        self.credit_notes = _CreditNotes(self, self.store.credit_notes)
-        self.payments = _Payments(self, self.store.payments)
-        self.shipments = _Shipments(self, self.store.shipments)
-        self.returns = _Returns(self, self.store.returns)
+        self._repositories: dict[str, Any] = {}
+
+    def _repository(self, name: str, make: Callable[[], Any]) -> Any:
+        repository = self._repositories.get(name)
+        if repository is None:
+            repository = self._repositories[name] = make()
+        return repository
+
+    @property
+    def customers(self) -> _Customers:
+        return self._repository("customers", lambda: _Customers(self, self.store.customers))  # type: ignore[no-any-return]
+
+    @property
+    def products(self) -> _Products:
+        return self._repository("products", lambda: _Products(self, self.store.products))  # type: ignore[no-any-return]
+
+    @property
+    def locations(self) -> _Locations:
+        return self._repository("locations", lambda: _Locations(self, self.store.locations))  # type: ignore[no-any-return]
+
+    @property
+    def stock(self) -> _Stock:
+        return self._repository("stock", lambda: _Stock(self, self.store.stock))  # type: ignore[no-any-return]
+
+    @property
+    def orders(self) -> _Orders:
+        return self._repository("orders", lambda: _Orders(self, self.store.orders))  # type: ignore[no-any-return]
+
+    @property
+    def requisitions(self) -> _Requisitions:
+        return self._repository(  # type: ignore[no-any-return]
+            "requisitions", lambda: _Requisitions(self, self.store.requisitions)
+        )
+
+    @property
+    def receipts(self) -> _Receipts:
+        return self._repository("receipts", lambda: _Receipts(self, self.store.receipts))  # type: ignore[no-any-return]
+
+    @property
+    def sequences(self) -> _Sequences:
+        return self._repository("sequences", lambda: _Sequences(self))  # type: ignore[no-any-return]
+
+    @property
+    def ledger(self) -> _Ledger:
+        return self._repository("ledger", lambda: _Ledger(self))  # type: ignore[no-any-return]
+
+    @property
+    def invoices(self) -> _Invoices:
+        return self._repository("invoices", lambda: _Invoices(self, self.store.invoices))  # type: ignore[no-any-return]
+
+    @property
+    def credit_notes(self) -> _CreditNotes:
+        return self._repository(  # type: ignore[no-any-return]
+            "credit_notes", lambda: _CreditNotes(self, self.store.credit_notes)
+        )
+
+    @property
+    def payments(self) -> _Payments:
+        return self._repository("payments", lambda: _Payments(self, self.store.payments))  # type: ignore[no-any-return]
+
+    @property
+    def shipments(self) -> _Shipments:
+        return self._repository("shipments", lambda: _Shipments(self, self.store.shipments))  # type: ignore[no-any-return]
+
+    @property
+    def returns(self) -> _Returns:
+        return self._repository("returns", lambda: _Returns(self, self.store.returns))  # type: ignore[no-any-return]
 
     def __exit__(
         self,
@@ -545,22 +597,23 @@ class InMemoryUnitOfWork:
         store = self.store
         # Compute every change first (this is where a version conflict would surface), then
         # apply them all: nothing is half-written.
-        customers = list(self.customers.changes())
-        products = list(self.products.changes())
-        locations = list(self.locations.changes())
-        stock = list(self.stock.changes())
-        orders = list(self.orders.changes())
-        requisitions = list(self.requisitions.changes())
-        receipts = list(self.receipts.changes())
+        made = self._repositories
+
+        def changes_of(name: str) -> list[Any]:
+            repository = made.get(name)
+            return [] if repository is None else list(repository.changes())
+
+        customers = changes_of("customers")
+        products = changes_of("products")
+        locations = changes_of("locations")
+        stock = changes_of("stock")
+        orders = changes_of("orders")
+        requisitions = changes_of("requisitions")
+        receipts = changes_of("receipts")
         documents = [
-            (repo, list(repo.changes()))
-            for repo in (
-                self.invoices,
-                self.credit_notes,
-                self.payments,
-                self.shipments,
-                self.returns,
-            )
+            (made[name], changes_of(name))
+            for name in ("invoices", "credit_notes", "payments", "shipments", "returns")
+            if name in made
         ]
         store.customers.update((key, obj) for key, obj, _ in customers)
         store.products.update((key, obj) for key, obj, _ in products)
@@ -578,10 +631,12 @@ class InMemoryUnitOfWork:
                 store.sku_receipts.setdefault(receipt.sku, []).append(key)
         for repo, changes in documents:
             for doc_key, doc, previous_doc in changes:
-                repo.save(doc_key, doc, previous_doc)  # type: ignore[arg-type]
-        store.journal.extend(self.ledger.posted)
-        _add_to_balances(store.balances, self.ledger.posted)
-        store.sequences.update(self.sequences.taken)
+                repo.save(doc_key, doc, previous_doc)
+        if "ledger" in made:
+            store.journal.extend(self.ledger.posted)
+            _add_to_balances(store.balances, self.ledger.posted)
+        if "sequences" in made:
+            store.sequences.update(self.sequences.taken)
         events = [
             replace(event, event_id=self._new_event_id())
             for event in in_recorded_order(self.touched)
