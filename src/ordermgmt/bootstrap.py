@@ -103,8 +103,9 @@ def sql_dependencies(
     events = publisher or InMemoryEventPublisher()
     clock = clock or SystemClock()
     ids = ids or UuidIdGenerator()
+    factory = SqlAlchemyUnitOfWorkFactory(engine, events)
     return Dependencies(
-        uow=SqlAlchemyUnitOfWorkFactory(engine, events),
+        uow=factory,
         publisher=events,
         purchasing=purchasing or InMemoryPurchasing(),
         clock=clock,
@@ -113,5 +114,5 @@ def sql_dependencies(
         carriers={c.name: c for c in (default_carriers(clock) if carriers is None else carriers)},
         notifications=notifications or InMemoryNotifications(),
         settings=settings or Settings(),
-        outbox=SqlAlchemyOutboxRelay(engine, events),
+        outbox=SqlAlchemyOutboxRelay(engine, events, before=factory.flush_marks),
     )

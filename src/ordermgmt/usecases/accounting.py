@@ -207,9 +207,14 @@ def credit_check(uow: UnitOfWork, customer: Customer, order: Order, at: datetime
         order.hold(f"{CREDIT_HOLD}: exposure {total} exceeds {limit}", at)
 
 
-def release_credit_holds(uow: UnitOfWork, customer: Customer, at: datetime) -> None:
-    """After money came in: release credit-held orders, oldest first, while the limit allows."""
+def release_credit_holds(
+    uow: UnitOfWork, customer: Customer, at: datetime, *, limit_removed: bool = False
+) -> None:
+    """After money came in (or the limit changed): release credit-held orders, oldest first,
+    while the limit allows; all of them when the limit was removed."""
     limit = customer.credit_limit
+    if limit is None and not limit_removed:  # no limit, no credit holds to look at
+        return
     for order in uow.orders.list_for_customer(customer.id, active_only=True):
         if order.status is not OrderStatus.ON_HOLD or not order.hold_reason.startswith(CREDIT_HOLD):
             continue
@@ -319,8 +324,9 @@ def issue_invoice(deps: Dependencies, cmd: IssueInvoice) -> InvoiceView:
     with deps.uow() as uow:
         order = uow.orders.get(cmd.order_id)
         invoice = issue_invoice_in(uow, deps, order, deps.clock.now())
+        message = _invoice_message(invoice, uow.customers.get(invoice.customer_id))
         uow.commit()
-    return send_invoice(deps, invoice.id)
+    return _send(deps, invoice, message)
 
 
 def _invoice_message(invoice: Invoice, customer: Customer) -> Message:
@@ -358,8 +364,15 @@ def send_invoice(deps: Dependencies, invoice_id: str, *, again: bool = False) ->
     with deps.uow() as uow:
         invoice = uow.invoices.get(invoice_id)
         message = _invoice_message(invoice, uow.customers.get(invoice.customer_id))
-    if deps.notifications is None or (invoice.sent_to and not again):
+    if invoice.sent_to and not again:
         return invoice_view(invoice)
+    return _send(deps, invoice, message)
+
+
+def _send(deps: Dependencies, invoice: Invoice, message: Message) -> InvoiceView:
+    if deps.notifications is None:
+        return invoice_view(invoice)
+    invoice_id = invoice.id
     try:
         deps.notifications.send(message)
     except NotificationError as error:

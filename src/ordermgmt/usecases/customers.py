@@ -19,6 +19,7 @@ from ordermgmt.messages import (
     UpdateCustomer,
 )
 from ordermgmt.ports import Dependencies
+from ordermgmt.usecases.accounting import release_credit_holds
 from ordermgmt.usecases.views import customer_view
 
 
@@ -61,7 +62,10 @@ def update_customer(deps: Dependencies, cmd: UpdateCustomer) -> CustomerView:
                 "shipping_address",
             ):
                 del changes[name]
-        customer.update(at=deps.clock.now(), **changes)
+        at = deps.clock.now()
+        customer.update(at=at, **changes)
+        if "credit_limit" in changes:
+            release_credit_holds(uow, customer, at, limit_removed=customer.credit_limit is None)
         uow.commit()
     return customer_view(customer)
 

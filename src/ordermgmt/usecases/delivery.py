@@ -155,8 +155,9 @@ def ship_order(deps: Dependencies, cmd: ShipOrder) -> ShipmentView:
             )
         )
         uow.shipments.add(shipment)
+        request = _request(uow, shipment)
         uow.commit()
-    return book(deps, shipment.id)
+    return _book(deps, shipment, request)
 
 
 def _request(uow: UnitOfWork, shipment: Shipment) -> ShipmentRequest:
@@ -180,6 +181,11 @@ def book(deps: Dependencies, shipment_id: str) -> ShipmentView:
         if shipment.status is not ShipmentStatus.PENDING:
             return shipment_view(shipment)
         request = _request(uow, shipment)
+    return _book(deps, shipment, request)
+
+
+def _book(deps: Dependencies, shipment: Shipment, request: ShipmentRequest) -> ShipmentView:
+    shipment_id = shipment.id
     carrier = _carrier(deps, shipment.carrier)
     try:
         booking = carrier.book(request)

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -76,6 +77,54 @@ log = logging.getLogger("ordermgmt.sql")
 A = TypeVar("A", bound=Aggregate)
 
 
+class _Statements:
+    """Statements built once per table and reused: building a SQLAlchemy statement and its
+    cache key costs more than running it on SQLite, so the hot paths never rebuild them."""
+
+    def __init__(
+        self, table: Table, key_columns: Sequence[str], children: Sequence[tuple[Table, str]]
+    ) -> None:
+        where = [table.c[k] == bindparam(f"k_{k}") for k in key_columns]
+        self.by_key = select(table).where(*where)
+        self.by_key_locked = self.by_key.with_for_update()
+        values: dict[str, Any] = {
+            c.name: bindparam(f"v_{c.name}") for c in table.columns if c.name not in key_columns
+        }
+        self.update = (
+            update(table).where(*where, table.c.version == bindparam("old_version")).values(values)
+        )
+        self.insert = insert(table)
+        self.children = {
+            child.name: select(child).where(child.c[fk].in_(bindparam("ids", expanding=True)))
+            for child, fk in children
+        }
+
+
+_statements: dict[str, _Statements] = {}
+_inserts: dict[str, Any] = {}
+
+
+def _insert(name: str) -> Any:
+    statement = _inserts.get(name)
+    if statement is None:
+        statement = _inserts.setdefault(name, insert(t.metadata.tables[name]))
+    return statement
+
+
+_statements_lock = threading.Lock()
+
+
+def statements(mapper: Mapper[Any]) -> _Statements:
+    found = _statements.get(mapper.table.name)
+    if found is None:
+        with _statements_lock:
+            found = _statements.setdefault(
+                mapper.table.name,
+                _Statements(mapper.table, mapper.key_columns, mapper.children),
+            )
+    return found
+
+
 class _Tracked(Generic[A]):
     """Loaded aggregates of one kind, with the rows they had when loaded (None when new)."""
 
@@ -102,42 +151,43 @@ class _Tracked(Generic[A]):
     def load_where(
         self, *criteria: Any, order_by: Sequence[Any] = (), lock: bool = False
     ) -> list[A]:
-        table = self.mapper.table
-        query = select(table).where(*criteria).order_by(*order_by)
+        query = select(self.mapper.table).where(*criteria).order_by(*order_by)
         if lock:
             query = query.with_for_update()
-        roots = [dict(r._mapping) for r in self.conn.execute(query)]
+        return self._load(self.conn.execute(query))
+
+    def _load(self, result: Any) -> list[A]:
+        roots = [dict(r._mapping) for r in result]
         if not roots:
             return []
         children: dict[tuple[Any, ...], dict[str, list[Row]]] = {}
         key_col = self.mapper.key_columns[0]
+        known = statements(self.mapper).children
         for child, fk in self.mapper.children:
             ids = [r[key_col] for r in roots]
             for start in range(0, len(ids), 500):
-                rows = self.conn.execute(
-                    select(child).where(child.c[fk].in_(ids[start : start + 500]))
-                )
+                rows = self.conn.execute(known[child.name], {"ids": ids[start : start + 500]})
                 for row in rows:
                     mapping = dict(row._mapping)
                     children.setdefault((mapping[fk],), {}).setdefault(child.name, []).append(
                         mapping
                     )
-        result = []
+        result_objects = []
         for root in roots:
             own = children.get((root[key_col],), {})
-            result.append(
+            result_objects.append(
                 self._adopt(
                     root, {child.name: own.get(child.name, []) for child, _ in self.mapper.children}
                 )
             )
-        return result
+        return result_objects
 
     def find(self, *key: Any, lock: bool = False) -> A | None:
         if key in self.objects:
             return self.objects[key]
-        table = self.mapper.table
-        criteria = [table.c[c] == v for c, v in zip(self.mapper.key_columns, key, strict=True)]
-        found = self.load_where(*criteria, lock=lock)
+        known = statements(self.mapper)
+        params = {f"k_{c}": v for c, v in zip(self.mapper.key_columns, key, strict=True)}
+        found = self._load(self.conn.execute(known.by_key_locked if lock else known.by_key, params))
         return found[0] if found else None
 
     def get(self, *key: Any) -> A:
@@ -172,27 +222,56 @@ class _Tracked(Generic[A]):
             self._update(key, obj, rows, before)
         for name, table_rows in inserts.items():  # roots first: dicts keep insertion order
             if table_rows:
-                self.conn.execute(insert(t.metadata.tables[name]), table_rows)
+                self.conn.execute(_insert(name), table_rows)
 
     def _update(self, key: tuple[Any, ...], obj: A, rows: Rows, before: Rows) -> None:
         table = self.mapper.table
-        root = dict(rows[table.name][0])
+        root = rows[table.name][0]
         old_version = root["version"]
-        root["version"] = old_version + 1
-        where = [table.c[c] == v for c, v in zip(self.mapper.key_columns, key, strict=True)]
-        result = self.conn.execute(
-            update(table).where(*where, table.c.version == old_version).values(root)
-        )
+        params = {f"v_{c}": v for c, v in root.items() if c not in self.mapper.key_columns}
+        params["v_version"] = old_version + 1
+        params["old_version"] = old_version
+        params.update({f"k_{c}": v for c, v in zip(self.mapper.key_columns, key, strict=True)})
+        result = self.conn.execute(statements(self.mapper).update, params)
         if result.rowcount != 1:
             raise ConcurrencyConflict(
                 self.mapper.kind, key[0] if len(key) == 1 else key, old_version
             )
         obj.version = old_version + 1
-        for child, fk in self.mapper.children:
+        for child, _ in self.mapper.children:
             if rows[child.name] != before[child.name]:
-                self.conn.execute(delete(child).where(child.c[fk] == key[0]))
-                if rows[child.name]:
-                    self.conn.execute(insert(child), rows[child.name])
+                self._sync_children(child, before[child.name], rows[child.name])
+
+    def _sync_children(
+        self, child: Table, old: list[dict[str, Any]], new: list[dict[str, Any]]
+    ) -> None:
+        """Write only the child rows that changed: DELETE gone keys, UPDATE changed rows,
+        INSERT new ones, each batched."""
+        keys = [c.name for c in child.primary_key.columns]
+        old_by = {tuple(r[k] for k in keys): r for r in old}
+        new_by = {tuple(r[k] for k in keys): r for r in new}
+        gone = [dict(zip(keys, k, strict=True)) for k in old_by if k not in new_by]
+        added = [row for k, row in new_by.items() if k not in old_by]
+        changed = [row for k, row in new_by.items() if k in old_by and old_by[k] != row]
+        where = [child.c[k] == bindparam(f"k_{k}") for k in keys]
+        if gone:
+            self.conn.execute(
+                delete(child).where(*where), [{f"k_{k}": r[k] for k in keys} for r in gone]
+            )
+        if changed:
+            columns = [c for c in changed[0] if c not in keys]
+            statement = (
+                update(child).where(*where).values({c: bindparam(f"v_{c}") for c in columns})
+            )
+            self.conn.execute(
+                statement,
+                [
+                    {**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r[c] for c in columns}}
+                    for r in changed
+                ],
+            )
+        if added:
+            self.conn.execute(insert(child), added)
 
 
 class _Customers(_Tracked[Customer]):
@@ -580,10 +659,12 @@ class SqlAlchemyUnitOfWork:
         engine: Engine,
         publisher: EventPublisher,
         ids: IdGenerator | None = None,
+        marks: DeliveredMarks | None = None,
     ) -> None:
         self._engine = engine
         self._publisher = publisher
         self._ids = ids
+        self._marks = marks or DeliveredMarks()
         self._connection: Connection | None = None
         dialect = engine.dialect.name
         self._insert_module: Any = postgresql if dialect == "postgresql" else sqlite
@@ -604,8 +685,9 @@ class SqlAlchemyUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("a unit of work cannot be entered twice; make a new one")
         try:
+            # The transaction begins with the first statement (SQLAlchemy's autobegin), which
+            # on SQLite issues BEGIN IMMEDIATE: see schema.open_engine.
             self._connection = self._engine.connect()
-            self._connection.begin()
         except DBAPIError as error:
             self._connection = None
             raise _translate(error) from error
@@ -666,6 +748,7 @@ class SqlAlchemyUnitOfWork:
 
     def commit(self) -> None:
         conn = self.connection
+        marks: list[str] = []
         try:
             for repository in self._repositories():
                 repository.flush()
@@ -674,9 +757,12 @@ class SqlAlchemyUnitOfWork:
                 replace(event, event_id=self._new_event_id())
                 for event in in_recorded_order(self.touched)
             ]
+            marks = self._marks.take()
+            if marks:
+                self._marks.mark(conn, marks)
             if events:
                 conn.execute(
-                    insert(t.outbox),
+                    _insert("outbox"),
                     [
                         {
                             "event_id": e.event_id,
@@ -690,13 +776,14 @@ class SqlAlchemyUnitOfWork:
             conn.commit()
         except DBAPIError as error:
             conn.rollback()
+            self._marks.add(marks)
             raise _translate(error) from error
         except BaseException:
             conn.rollback()
+            self._marks.add(marks)
             raise
         self._committed.extend(events)
         self._reset()
-        conn.begin()
 
     def _new_event_id(self) -> str:
         """Event ids are random UUIDs: unique across processes, independent of business ids."""
@@ -707,25 +794,43 @@ class SqlAlchemyUnitOfWork:
     def rollback(self) -> None:
         self.connection.rollback()
         self._reset()
-        self.connection.begin()
 
     def _publish(self, events: list[DomainEvent]) -> None:
-        """After commit: deliver, then mark the outbox rows published. If the process dies in
-        between, the relay delivers them again (at least once; consumers de-duplicate by id)."""
+        """After commit: deliver, then remember the events as delivered. The next commit on
+        this engine marks them in the outbox within its own transaction (no extra round trip);
+        if the process dies first, the relay delivers them again: at least once, and consumers
+        de-duplicate by ``event_id``."""
         self._publisher.publish(events)
-        ids = [e.event_id for e in events]
-        try:
-            with self._engine.begin() as conn:
-                for start in range(0, len(ids), 500):
-                    conn.execute(
-                        update(t.outbox)
-                        .where(t.outbox.c.event_id.in_(ids[start : start + 500]))
-                        .values(published_at=datetime.now(UTC))
-                    )
-        except DBAPIError:
-            log.warning(
-                "could not mark %d outbox events published; the relay will resend", len(ids)
-            )
+        self._marks.add(e.event_id for e in events)
+
+
+class DeliveredMarks:
+    """Event ids delivered but not yet marked in the outbox, shared by one engine's units of
+    work (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids: list[str] = []
+
+    def add(self, ids: Iterable[str]) -> None:
+        with self._lock:
+            self._ids.extend(ids)
+
+    def take(self) -> list[str]:
+        with self._lock:
+            ids, self._ids = self._ids, []
+            return ids
+
+    _mark = (
+        update(t.outbox)
+        .where(t.outbox.c.event_id.in_(bindparam("ids", expanding=True)))
+        .values(published_at=bindparam("now"))
+    )
+
+    def mark(self, conn: Connection, ids: Sequence[str]) -> None:
+        now = datetime.now(UTC)
+        for start in range(0, len(ids), 500):
+            conn.execute(self._mark, {"ids": list(ids[start : start + 500]), "now": now})
 
 
 class SqlAlchemyUnitOfWorkFactory:
@@ -737,6 +842,14 @@ class SqlAlchemyUnitOfWorkFactory:
         self.engine = engine
         self.publisher = publisher
         self.ids = ids
+        self.marks = DeliveredMarks()
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.engine, self.publisher, self.ids)
+        return SqlAlchemyUnitOfWork(self.engine, self.publisher, self.ids, self.marks)
+
+    def flush_marks(self) -> None:
+        """Mark delivered events in the outbox now (the relay calls this first)."""
+        ids = self.marks.take()
+        if ids:
+            with self.engine.begin() as conn:
+                self.marks.mark(conn, ids)
