@@ -145,6 +145,17 @@ def _shown(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _without_password(error: errors.ValidationError) -> str:
+    """The error's message, with the password of a URL it quotes hidden."""
+    if error.field != "url" or not isinstance(error.value, str):
+        return str(error)
+    try:
+        shown = repr(_shown(error.value))
+    except Exception:  # not even parseable: show it unless it might hold a password
+        shown = "a value that is not a URL" if "@" in error.value else repr(error.value)
+    return f"url: {error.reason} (got {shown})"
+
+
 def _sqlite_file(url: str) -> Path | None:
     """The file behind a ``sqlite:///`` URL (None for other databases and ``:memory:``)."""
     from sqlalchemy.engine import make_url
@@ -218,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return error.code
     except errors.ValidationError as error:  # a malformed URL, say
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_without_password(error)}", file=sys.stderr)
         return 2
     except errors.StorageError as error:  # unreachable, unreadable, not a database
         where = f"{_shown(args.url)}: " if getattr(args, "url", None) else ""

@@ -522,3 +522,7 @@ def test_db_commands_hide_passwords(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "s3cret" not in done.stderr
     assert "postgresql+psycopg://shop:***@127.0.0.1:9/orders" in done.stderr
+    unsupported = python_m_ordermgmt("db", "upgrade", "mysql://shop:s3cret@db/orders", cwd=tmp_path)
+    assert unsupported.returncode == 2
+    assert "'mysql://shop:***@db/orders'" in unsupported.stderr
+    assert "s3cret" not in unsupported.stderr
