@@ -842,10 +842,16 @@ def payment_releases_the_hold(run: DemoRun) -> None:
 
 
 def deliveries(run: DemoRun) -> None:
-    """Delivery day. The driver brings back signed delivery notes (proof of delivery), and the
-    parcel service reports its six parcels delivered. The big order is now delivered and paid:
+    """Delivery day. The van leaves with its run sheet, the driver brings back the signed
+    delivery notes (proof of delivery), and the parcel service reports its six parcels
+    delivered. The big order is now delivered and paid:
     completed. The second order is delivered, its invoice is open and not yet due."""
-    run.next_morning(hour=10)
+    run.next_morning(hour=7)
+    today = run.clock.now().date()
+    run.say(
+        f"VAN-1 run sheet for {today:%a %Y-%m-%d}: {', '.join(run.fleet.manifest('VAN-1', today))}"
+    )
+    run.later(hours=3)
     for key in ("edi-van", "email"):
         shipment = run.shipments[key]
         run.oms.confirm_delivery(shipment.id, proof="signed: K. Jansen, Nordlicht reception")
@@ -856,7 +862,7 @@ def deliveries(run: DemoRun) -> None:
     run.say()
     for key in ("edi", "email"):
         order = run.refresh(key)
-        run.say(f"{order.number}")
+        run.say(f"{order.number}  {run.customer_name(order.customer_id)}")
         show_statuses(run, order)
 
 
@@ -920,7 +926,7 @@ def an_exchange(run: DemoRun) -> None:
     run.say()
     for key in ("edi", "exchange"):
         order = run.refresh(key)
-        run.say(order.number)
+        run.say(f"{order.number}  {run.customer_name(order.customer_id)}")
         show_statuses(run, order)
 
 
