@@ -6,16 +6,20 @@ facade, exactly as a caller would.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ordermgmt import Money, OrderManagement
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
+from ordermgmt.adapters.sqlalchemy import open_engine, upgrade
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.messages import CustomerView, OrderView, ProductView, ReceiptView
+from tests.databases import BACKENDS, empty_tables, postgres_database, require_postgres
 
 
 @pytest.fixture
@@ -24,10 +28,64 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every test that builds an OMS runs on each storage: memory, SQLite, PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite database that each test copies (cheaper than migrating)."""
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    engine = open_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One PostgreSQL database for this test run, created with a unique name and dropped at
+    the end; each test starts from empty tables."""
+    with postgres_database(require_postgres()) as url:
+        engine = open_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
 @pytest.fixture
-def oms(clock: FixedClock) -> OrderManagement:
-    """A fresh in-memory OMS: deterministic time and ids."""
-    return OrderManagement.in_memory(clock=clock, ids=SequentialIdGenerator())
+def build_oms(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., OrderManagement]]:
+    """``build_oms(**options)``: an OMS on this test's storage, options as for ``in_memory``."""
+    engines: list[Any] = []
+    if backend == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        empty_tables(url)
+    elif backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "orders.db"
+        shutil.copyfile(template, path)
+        url = f"sqlite:///{path}"
+
+    def build(**options: Any) -> OrderManagement:
+        if backend == "memory":
+            return OrderManagement.in_memory(**options)
+        oms = OrderManagement.from_url(url, **options)
+        engines.append(oms.dependencies.uow.engine)  # type: ignore[attr-defined]
+        return oms
+
+    yield build
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def oms(clock: FixedClock, build_oms: Callable[..., OrderManagement]) -> OrderManagement:
+    """A fresh OMS on each storage: deterministic time and ids."""
+    return build_oms(clock=clock, ids=SequentialIdGenerator())
 
 
 @pytest.fixture

@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 
 POSTGRES_ENV = "ORDERMGMT_TEST_POSTGRES_URL"
 
+#: The storages every OMS-level test runs on.
+BACKENDS = ["memory", "sqlite", "postgres"]
+
 
 def postgres_admin_url() -> str | None:
     return os.environ.get(POSTGRES_ENV) or None
@@ -63,3 +66,16 @@ def database(backend: str, tmp_path: Path) -> Iterator[str]:
             yield url
     else:
         raise ValueError(backend)
+
+
+def empty_tables(url: str) -> None:
+    """Remove every row (PostgreSQL), keeping the schema: a clean start for the next test."""
+    from ordermgmt.adapters.sqlalchemy.tables import metadata
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY")
+    finally:
+        engine.dispose()

@@ -115,4 +115,11 @@ def sql_dependencies(
         notifications=notifications or InMemoryNotifications(),
         settings=settings or Settings(),
         outbox=SqlAlchemyOutboxRelay(engine, events, before=factory.flush_marks),
+        close=lambda: _close(factory),
     )
+
+
+def _close(factory: Any) -> None:
+    """Mark what was delivered, then release the engine's connections."""
+    factory.flush_marks()
+    factory.engine.dispose()

@@ -149,6 +149,17 @@ class OrderManagement:
         outbox = self._deps.outbox
         return 0 if outbox is None else outbox.relay()
 
+    def close(self) -> None:
+        """Release database connections (a no-op in memory). Also ``with OrderManagement...``."""
+        if self._deps.close is not None:
+            self._deps.close()
+
+    def __enter__(self) -> OrderManagement:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @property
     def dependencies(self) -> Dependencies:
         """The ports this OMS runs on (for wiring in tests and integrations)."""

@@ -44,7 +44,7 @@ def _money(value: object) -> Money:
 
 
 def _money_out(value: Money) -> dict[str, str]:
-    return {"amount": str(value.amount), "currency": value.currency}
+    return {"amount": value.canonical, "currency": value.currency}
 
 
 MoneyField = Annotated[

@@ -46,59 +46,7 @@ from tests.databases import postgres_database, require_postgres, sqlite_url
 BACKENDS = ("memory", "sqlite", "postgres")
 SQL = ("sqlite", "postgres")
 
-_SQLITE_TIMES = (
-    "adapters/sqlalchemy/tables.py: When = DateTime(timezone=True) keeps only the wall time on "
-    "SQLite and drops the offset; mappers.utc() reads it back as UTC, so 10:00+01:00 returns "
-    "as 10:00 UTC"
-)
-_SQL_OWN_ORDERS = (
-    "adapters/sqlalchemy/uow.py: _Orders.get_by_number and find_by_idempotency_key query the "
-    "database only and miss orders added in the same unit of work (the lists merge them)"
-)
-_SQL_OWN_INVOICES = (
-    "adapters/sqlalchemy/uow.py: _Invoices.get_by_number queries the database only and misses "
-    "invoices added in the same unit of work (the lists merge them)"
-)
-_MEMORY_ORDER_INDEX = (
-    "adapters/memory/store.py: _Orders.add checks numbers and idempotency keys against the "
-    "store only, not against orders added earlier in the same unit of work; commit then points "
-    "the number and key index at the second order"
-)
-_MEMORY_INSERTION_ORDER = (
-    "adapters/memory/store.py: _Indexed._list and _Receipts.list_for_sku list in insertion "
-    "order, not oldest first by the document's time"
-)
-_RELAY_BUSINESS_TIME = (
-    "adapters/sqlalchemy/outbox.py: SqlAlchemyOutboxRelay.relay measures grace from the "
-    "event's business time (outbox.occurred_at), not from its commit: events dated ahead of "
-    "the machine's clock are not relayed before that date"
-)
-
-#: (test name, backend) -> why the store fails that contract.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("test_uow_stored_times_keep_their_instant_in_any_timezone", "sqlite"): _SQLITE_TIMES,
-    ("test_orders_add_refuses_a_number_or_key_twice_in_one_unit_of_work", "memory"): (
-        _MEMORY_ORDER_INDEX
-    ),
-    ("test_documents_are_listed_by_time_not_by_insertion", "memory"): _MEMORY_INSERTION_ORDER,
-    ("test_requisitions_receipts_are_listed_by_time_not_by_insertion", "memory"): (
-        _MEMORY_INSERTION_ORDER
-    ),
-}
-for _backend in SQL:
-    KNOWN_BUGS.update(
-        {
-            ("test_orders_added_in_this_unit_of_work_are_found_by_number_and_key", _backend): (
-                _SQL_OWN_ORDERS
-            ),
-            ("test_documents_invoices_added_in_this_unit_of_work_are_found_by_number", _backend): (
-                _SQL_OWN_INVOICES
-            ),
-            ("test_outbox_relays_events_whatever_their_business_time", _backend): (
-                _RELAY_BUSINESS_TIME
-            ),
-        }
-    )
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -8,6 +8,7 @@ outstanding.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -55,10 +56,12 @@ def notifications() -> InMemoryNotifications:
 
 
 @pytest.fixture
-def oms(clock: FixedClock, notifications: InMemoryNotifications) -> OrderManagement:
-    return OrderManagement.in_memory(
-        clock=clock, ids=SequentialIdGenerator(), notifications=notifications
-    )
+def oms(
+    clock: FixedClock,
+    notifications: InMemoryNotifications,
+    build_oms: Callable[..., OrderManagement],
+) -> OrderManagement:
+    return build_oms(clock=clock, ids=SequentialIdGenerator(), notifications=notifications)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -26,8 +27,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def oms(clock: FixedClock) -> OrderManagement:
-    oms = OrderManagement.in_memory(clock=clock, ids=SequentialIdGenerator())
+def oms(clock: FixedClock, build_oms: Callable[..., OrderManagement]) -> OrderManagement:
+    oms = build_oms(clock=clock, ids=SequentialIdGenerator())
     oms.upsert_product(
         sku="CHAIR", name="Office chair", unit_price=eur("149.00"), tax_rate=Decimal("0.19")
     )

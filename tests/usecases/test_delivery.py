@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -52,10 +53,13 @@ def fleet(clock: FixedClock) -> OwnFleetCarrier:
 
 
 @pytest.fixture
-def oms(clock: FixedClock, parcel: InMemoryCarrier, fleet: OwnFleetCarrier) -> OrderManagement:
-    oms = OrderManagement.in_memory(
-        clock=clock, ids=SequentialIdGenerator(), carriers=[parcel, fleet]
-    )
+def oms(
+    clock: FixedClock,
+    parcel: InMemoryCarrier,
+    fleet: OwnFleetCarrier,
+    build_oms: Callable[..., OrderManagement],
+) -> OrderManagement:
+    oms = build_oms(clock=clock, ids=SequentialIdGenerator(), carriers=[parcel, fleet])
     oms.define_location("BER", priority=10)
     oms.define_location("HAM", priority=20)
     oms.upsert_product(

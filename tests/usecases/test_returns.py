@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -36,8 +37,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def oms(clock: FixedClock) -> OrderManagement:
-    oms = OrderManagement.in_memory(clock=clock, ids=SequentialIdGenerator())
+def oms(clock: FixedClock, build_oms: Callable[..., OrderManagement]) -> OrderManagement:
+    oms = build_oms(clock=clock, ids=SequentialIdGenerator())
     oms.define_location("BER", priority=10)
     oms.define_location("HAM", priority=20)
     for sku, price, cost in (("CHAIR", "149.00", "80.00"), ("DESK", "399.00", None)):

@@ -69,7 +69,7 @@ def event_from_dict(data: dict[str, Any]) -> DomainEvent:
 
 def _plain(value: object) -> object:
     if isinstance(value, Money):
-        return {"amount": str(value.amount), "currency": value.currency}
+        return {"amount": value.canonical, "currency": value.currency}
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):

@@ -176,6 +176,20 @@ class Money:
     def is_negative(self) -> bool:
         return self.amount < 0
 
+    @property
+    def canonical(self) -> str:
+        """The amount as text, padded to the minor unit and without further trailing zeros
+        ("20000.00", "0.333333", "5"): the same whichever store the amount came from."""
+        value = self.amount
+        places = minor_unit(self.currency)
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            value = value.normalize()
+            exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent < places:
+            value = value.quantize(Decimal(1).scaleb(-places))
+        return format(value, "f")
+
     def __str__(self) -> str:
         places = minor_unit(self.currency)
         shown = self.amount

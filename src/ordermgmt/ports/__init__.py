@@ -121,7 +121,10 @@ class OrderRepository(Protocol):
         ...
 
     def add(self, order: Order) -> None:
-        """Store a new order; raises ``Conflict`` if its id, number or idempotency key exists."""
+        """Store a new order. A duplicate id, number or idempotency key raises ``Conflict``
+        here or, at the latest, at commit; a duplicate idempotency key found at commit raises
+        ``DuplicateKey`` with ``kind == "idempotency key"`` (``place_order`` then answers
+        with the order that won)."""
         ...
 
     def list_for_customer(self, customer_id: str, *, active_only: bool = False) -> list[Order]:
@@ -449,6 +452,8 @@ class Dependencies:
     notifications: NotificationPort | None = None
     settings: Settings = field(default_factory=Settings)
     outbox: OutboxRelay | None = None
+    #: Releases what the adapters hold (database connections); None when nothing to release.
+    close: Callable[[], None] | None = None
 
 
 __all__ = [

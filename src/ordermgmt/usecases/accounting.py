@@ -488,8 +488,15 @@ def record_payment(deps: Dependencies, cmd: RecordPayment) -> PaymentView:
             payment = _order_payment(uow, deps, order, cmd, at)
         uow.payments.add(payment)
         refresh_order(uow, order, at)
-        release_credit_holds(uow, uow.customers.get(order.customer_id), at)
+        customer = uow.customers.get(order.customer_id)
+        release_credit_holds(uow, customer, at)
+        receipt = None
+        if payment.kind is PaymentKind.CASH_SALE:  # the customer gets the paid invoice
+            sold = uow.invoices.get(payment.invoice_id)
+            receipt = (sold, _invoice_message(sold, customer))
         uow.commit()
+    if receipt is not None:
+        _send(deps, *receipt)
     return payment_view(payment)
 
 
@@ -650,7 +657,7 @@ def credit_in(
         issued_at=at,
         fixed_tax=fixed,
         invoice_id=invoice.id,
-        reason=reason,
+        reason=reason[:200],
     )
     invoice.apply_credit(note.total)
     for line in lines:
@@ -677,7 +684,7 @@ def credit_in(
             invoice_id=invoice.id,
             order_id=order.id,
             total=note.total,
-            reason=reason,
+            reason=note.reason,
         )
     )
     uow.credit_notes.add(note)

@@ -151,7 +151,8 @@ class _Repository(Generic[K, A]):
             if stored is not None and obj == stored:
                 continue
             obj.version = (base or 0) + 1
-            yield key, obj, stored
+            # The store keeps its own copy: the caller's object stays theirs after commit.
+            yield key, obj.clone(), stored
 
 
 class _Customers(_Repository[str, Customer]):
@@ -250,6 +251,11 @@ class _Orders(_Repository[str, Order]):
         key = order.idempotency_key
         if key is not None and key in store.order_keys:
             raise Conflict(f"idempotency key {key!r} already used", key=key)
+        for other in self.loaded.values():
+            if other.number == order.number:
+                raise Conflict(f"order number {order.number} already exists", number=order.number)
+            if key is not None and other.idempotency_key == key:
+                raise Conflict(f"idempotency key {key!r} already used", key=key)
         self._add(order.id, order)
 
     def _many(self, ids: Iterable[str], keep: Callable[[Order], bool]) -> list[Order]:
@@ -335,7 +341,7 @@ class _Receipts(_Repository[str, SupplierReceipt]):
     def list_for_sku(self, sku: str) -> list[SupplierReceipt]:
         ids = list(self._uow.store.sku_receipts.get(sku, []))
         ids += [i for i, r in self.loaded.items() if r.sku == sku and i not in ids]
-        return [self._get(i) for i in ids]
+        return sorted((self._get(i) for i in ids), key=lambda r: (r.received_at, r.id))
 
 
 class _Indexed(_Repository[str, A]):
@@ -358,8 +364,12 @@ class _Indexed(_Repository[str, A]):
         ids += [k for k, o in self.loaded.items() if getattr(o, name) == value and k not in ids]
         return ids
 
+    #: The attribute lists are sorted by (then by id): oldest first.
+    chronology = "id"
+
     def _list(self, name: str, value: str) -> list[A]:
-        return [self._get(i) for i in self._ids(name, value)]
+        found = [self._get(i) for i in self._ids(name, value)]
+        return sorted(found, key=lambda o: (getattr(o, self.chronology), getattr(o, "id")))  # noqa: B009
 
     def save(self, key: str, obj: A, previous: A | None) -> None:
         store = self._uow.store
@@ -370,6 +380,7 @@ class _Indexed(_Repository[str, A]):
 
 
 class _Invoices(_Indexed[Invoice]):
+    chronology = "issued_at"
     kind = "invoice"
     indexed = ("order_id", "customer_id")
     unique = ("number",)
@@ -407,6 +418,7 @@ class _Invoices(_Indexed[Invoice]):
 
 
 class _CreditNotes(_Indexed[CreditNote]):
+    chronology = "issued_at"
     kind = "credit note"
     indexed = ("invoice_id", "order_id")
     unique = ("number",)
@@ -419,6 +431,7 @@ class _CreditNotes(_Indexed[CreditNote]):
 
 
 class _Payments(_Indexed[Payment]):
+    chronology = "received_at"
     kind = "payment"
     indexed = ("order_id",)
 
@@ -427,6 +440,7 @@ class _Payments(_Indexed[Payment]):
 
 
 class _Shipments(_Indexed[Shipment]):
+    chronology = "number"
     kind = "shipment"
     indexed = ("order_id",)
     unique = ("number",)
@@ -436,6 +450,7 @@ class _Shipments(_Indexed[Shipment]):
 
 
 class _Returns(_Indexed[ReturnRequest]):
+    chronology = "number"
     kind = "return"
     indexed = ("order_id",)
     unique = ("number",)

@@ -20,8 +20,8 @@ class SqlAlchemyOutboxRelay:
     """Re-publishes outbox rows without ``published_at``, oldest first.
 
     Delivery is at least once: an event whose publication succeeded but whose mark was lost is
-    sent again, with the same ``event_id``. ``grace`` leaves fresh rows to the unit of work
-    that is about to publish them itself.
+    sent again, with the same ``event_id``. ``grace`` (measured from the commit, by the
+    machine's clock) leaves fresh rows to the unit of work that is about to publish them.
     """
 
     def __init__(
@@ -42,7 +42,7 @@ class SqlAlchemyOutboxRelay:
         with self._engine.begin() as conn:
             rows = conn.execute(
                 select(c.seq, c.payload)
-                .where(c.published_at.is_(None), c.occurred_at <= cutoff)
+                .where(c.published_at.is_(None), c.committed_at <= cutoff)
                 .order_by(c.seq)
                 .limit(limit)
                 .with_for_update(skip_locked=True)

@@ -34,6 +34,17 @@ def open_engine(url: str, **options: Any) -> Engine:
     except Exception:
         raise ValidationError("url", url, "is not a database URL") from None
     backend = parsed.get_backend_name()
+    try:
+        return _engine_for(backend, url, parsed, options)
+    except ModuleNotFoundError as missing:
+        extra = "postgres" if backend == "postgresql" else backend
+        raise StorageError(
+            f"the database driver {missing.name!r} is not installed: "
+            f"pip install 'ordermgmt[{extra}]'"
+        ) from None
+
+
+def _engine_for(backend: str, url: str, parsed: Any, options: dict[str, Any]) -> Engine:
     if backend == "sqlite":
         engine = create_engine(url, **options)
 

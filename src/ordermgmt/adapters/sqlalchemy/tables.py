@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
     Text,
 )
 
-from ordermgmt.adapters.sqlalchemy.types import ExactDecimal
+from ordermgmt.adapters.sqlalchemy.types import ExactDecimal, UtcDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -34,7 +33,7 @@ metadata = MetaData(
 
 Id = String(64)
 Code = String(3)
-When = DateTime(timezone=True)
+When = UtcDateTime()
 
 customers = Table(
     "customers",
@@ -318,6 +317,7 @@ outbox = Table(
     Column("name", String(60), nullable=False),
     Column("payload", Text, nullable=False),
     Column("occurred_at", When, nullable=False),
+    Column("committed_at", When, nullable=False),
     Column("published_at", When),
 )
 Index(

@@ -338,12 +338,18 @@ class _Orders(_Tracked[Order]):
         super().__init__(uow, OrderMapper())
 
     def get_by_number(self, number: str) -> Order:
+        for order in self.objects.values():
+            if order.number == number:
+                return order
         found = self.load_where(t.orders.c.number == number)
         if not found:
             raise NotFound("order", number)
         return found[0]
 
     def find_by_idempotency_key(self, key: str) -> Order | None:
+        for order in self.objects.values():
+            if order.idempotency_key == key:
+                return order
         found = self.load_where(t.orders.c.idempotency_key == key)
         return found[0] if found else None
 
@@ -464,6 +470,9 @@ class _Invoices(_Documents[Invoice]):
         super().__init__(uow, InvoiceMapper())
 
     def get_by_number(self, number: str) -> Invoice:
+        for invoice in self.objects.values():
+            if invoice.number == number:
+                return invoice
         found = self.load_where(t.invoices.c.number == number)
         if not found:
             raise NotFound("invoice", number)
@@ -761,6 +770,7 @@ class SqlAlchemyUnitOfWork:
             if marks:
                 self._marks.mark(conn, marks)
             if events:
+                committed_at = datetime.now(UTC)
                 conn.execute(
                     _insert("outbox"),
                     [
@@ -769,6 +779,7 @@ class SqlAlchemyUnitOfWork:
                             "name": e.name,
                             "payload": json.dumps(e.to_dict(), sort_keys=True),
                             "occurred_at": e.occurred_at,
+                            "committed_at": committed_at,
                         }
                         for e in events
                     ],

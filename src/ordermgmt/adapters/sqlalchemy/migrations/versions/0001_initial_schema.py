@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 02:32:25.300303
+Create Date: 2026-11-27 02:44:40.964441
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ def upgrade() -> None:
         sa.Column("order_id", sa.String(length=64), nullable=False),
         sa.Column("customer_id", sa.String(length=64), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "issued_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("fixed_tax", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_notes")),
@@ -58,7 +62,11 @@ def upgrade() -> None:
         sa.Column("billing_address", sa.Text(), nullable=True),
         sa.Column("shipping_address", sa.Text(), nullable=True),
         sa.Column("blocked", sa.Boolean(), nullable=False),
-        sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "registered_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
     )
     op.create_table(
@@ -83,7 +91,11 @@ def upgrade() -> None:
         sa.Column("order_id", sa.String(length=64), nullable=False),
         sa.Column("customer_id", sa.String(length=64), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "issued_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
         sa.Column("due_date", sa.Date(), nullable=False),
         sa.Column("settlement", sa.String(length=16), nullable=False),
         sa.Column("paid", ordermgmt.adapters.sqlalchemy.types.ExactDecimal(), nullable=False),
@@ -104,7 +116,11 @@ def upgrade() -> None:
         "journal_entries",
         sa.Column("seq", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("posted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "posted_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
         sa.Column("description", sa.String(length=200), nullable=False),
         sa.Column("reference", sa.String(length=100), nullable=False),
         sa.Column("reverses", sa.String(length=64), nullable=False),
@@ -134,7 +150,11 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("payment_status", sa.String(length=24), nullable=False),
-        sa.Column("placed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "placed_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
         sa.Column("idempotency_key", sa.String(length=200), nullable=True),
         sa.Column("request_fingerprint", sa.Text(), nullable=False),
         sa.Column("customer_reference", sa.String(length=100), nullable=False),
@@ -156,8 +176,21 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=60), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "occurred_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.Column(
+            "committed_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.Column(
+            "published_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=True,
+        ),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_outbox")),
         sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
     )
@@ -182,7 +215,11 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("method", sa.String(length=16), nullable=False),
         sa.Column("reference", sa.String(length=100), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "received_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
     )
     with op.batch_alter_table("payments", schema=None) as batch_op:
@@ -227,7 +264,11 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=8), nullable=False),
         sa.Column("submitted", sa.Boolean(), nullable=False),
-        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "raised_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
         sa.Column("closed_by", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_purchase_requisitions")),
     )
@@ -291,7 +332,11 @@ def upgrade() -> None:
         sa.Column("location", sa.String(length=32), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("reference", sa.String(length=100), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "received_at",
+            ordermgmt.adapters.sqlalchemy.types.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
         sa.Column("unit_cost", ordermgmt.adapters.sqlalchemy.types.ExactDecimal(), nullable=True),
         sa.Column("cost_currency", sa.String(length=3), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supplier_receipts")),
