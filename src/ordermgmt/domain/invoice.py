@@ -157,11 +157,15 @@ class _Document(Aggregate):
 
     @property
     def net_total(self) -> Money:
-        return Money(sum((s.net.amount for s in self.tax_subtotals), Decimal(0)), self.currency)
+        return Money._exact(
+            sum((s.net.amount for s in self.tax_subtotals), Decimal(0)), self.currency
+        )
 
     @property
     def tax_total(self) -> Money:
-        return Money(sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency)
+        return Money._exact(
+            sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency
+        )
 
     @property
     def total(self) -> Money:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from ordermgmt.domain.base import Aggregate, require_quantity, require_text
 from ordermgmt.domain.errors import (
@@ -36,7 +37,7 @@ from ordermgmt.domain.events import (
     StockReserved,
 )
 from ordermgmt.domain.ids import CustomerId, OrderId
-from ordermgmt.domain.money import Money, round_amount
+from ordermgmt.domain.money import MAX_AMOUNT, Money, round_amount
 
 MAX_LINES = 500
 
@@ -118,8 +119,8 @@ def tax_subtotals(nets: Iterable[tuple[Decimal, Money]], currency: str) -> tuple
     return tuple(
         TaxSubtotal(
             rate=rate,
-            net=Money(amount, currency),
-            tax=Money(round_amount(amount * rate, currency), currency),
+            net=Money._exact(amount, currency),
+            tax=Money._exact(round_amount(amount * rate, currency), currency),
         )
         for rate, amount in sorted(by_rate.items(), reverse=True)
     )
@@ -163,7 +164,11 @@ class OrderLine:
     def net(self) -> Money:
         """quantity × unit price − discount, rounded half-up to the minor unit."""
         gross = self.unit_price.amount * self.quantity - self.discount.amount
-        return Money(round_amount(gross, self.unit_price.currency), self.unit_price.currency)
+        currency = self.unit_price.currency
+        amount = round_amount(gross, currency)
+        return (
+            Money(amount, currency) if abs(amount) >= MAX_AMOUNT else Money._exact(amount, currency)
+        )
 
 
 @dataclass(kw_only=True)
@@ -256,17 +261,23 @@ class Order(Aggregate):
 
     # -- amounts -----------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
+        """Net and tax per rate. Cached: prices, discounts and quantities of a placed order's
+        lines never change (what changes is where its units are)."""
         return tax_subtotals(((line.tax_rate, line.net) for line in self.lines), self.currency)
 
     @property
     def net_total(self) -> Money:
-        return Money(sum((line.net.amount for line in self.lines), Decimal(0)), self.currency)
+        return Money._exact(
+            sum((line.net.amount for line in self.lines), Decimal(0)), self.currency
+        )
 
     @property
     def tax_total(self) -> Money:
-        return Money(sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency)
+        return Money._exact(
+            sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency
+        )
 
     @property
     def total(self) -> Money:

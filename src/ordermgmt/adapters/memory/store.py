@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import replace
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -503,6 +502,12 @@ class _Sequences:
         return current + 1
 
 
+def _with_id(event: DomainEvent, event_id: str) -> DomainEvent:
+    """Give a just-committed event its id (it is not shared yet, so it can be set in place)."""
+    object.__setattr__(event, "event_id", event_id)
+    return event
+
+
 class InMemoryUnitOfWork:
     """A unit of work over an :class:`InMemoryStore`; publishes events after commit."""
 
@@ -653,8 +658,7 @@ class InMemoryUnitOfWork:
         if "sequences" in made:
             store.sequences.update(self.sequences.taken)
         events = [
-            replace(event, event_id=self._new_event_id())
-            for event in in_recorded_order(self.touched)
+            _with_id(event, self._new_event_id()) for event in in_recorded_order(self.touched)
         ]
         self._committed_events.extend(events)
         self._reset()

@@ -20,7 +20,6 @@ import logging
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -660,6 +659,12 @@ def _translate(error: DBAPIError) -> OrderManagementError:
     return StorageError(f"database error: {error.orig}")
 
 
+def _with_id(event: DomainEvent, event_id: str) -> DomainEvent:
+    """Give a just-committed event its id (it is not shared yet, so it can be set in place)."""
+    object.__setattr__(event, "event_id", event_id)
+    return event
+
+
 class SqlAlchemyUnitOfWork:
     """A unit of work over an engine; see the module docstring for what it promises."""
 
@@ -763,8 +768,7 @@ class SqlAlchemyUnitOfWork:
                 repository.flush()
             self.ledger.flush()
             events = [
-                replace(event, event_id=self._new_event_id())
-                for event in in_recorded_order(self.touched)
+                _with_id(event, self._new_event_id()) for event in in_recorded_order(self.touched)
             ]
             marks = self._marks.take()
             if marks:
