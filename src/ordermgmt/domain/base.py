@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -43,10 +44,14 @@ class Aggregate:
         return events
 
 
-def in_recorded_order(aggregates: list[Aggregate]) -> list[DomainEvent]:
-    """Every pending event of ``aggregates``, taken, in the order they were recorded."""
+def committed_events(aggregates: list[Aggregate], new_id: Callable[[], str]) -> list[DomainEvent]:
+    """Take every pending event of ``aggregates`` in the order they were recorded and give
+    each its ``event_id``: what a unit of work stores and publishes when it commits."""
     numbered = [pair for aggregate in aggregates for pair in aggregate.take_numbered_events()]
-    return [event for _, event in sorted(numbered, key=lambda pair: pair[0])]
+    events = [event for _, event in sorted(numbered, key=lambda pair: pair[0])]
+    for event in events:  # not shared with anyone yet, so set in place
+        object.__setattr__(event, "event_id", new_id())
+    return events
 
 
 def require_quantity(value: object, field: str = "quantity", *, allow_zero: bool = False) -> int:

@@ -19,7 +19,7 @@ from functools import cached_property
 from ordermgmt.domain.base import Aggregate, require_quantity
 from ordermgmt.domain.errors import Overpayment, ValidationError
 from ordermgmt.domain.money import Money, round_amount
-from ordermgmt.domain.order import OrderLine, TaxSubtotal, tax_subtotals
+from ordermgmt.domain.order import OrderLine, TaxSubtotal, Totals, tax_subtotals
 
 
 def invoice_number(year: int, sequence: int) -> str:
@@ -128,7 +128,7 @@ def document_line(line: OrderLine, quantity: int, already: int) -> DocumentLine:
 
 
 @dataclass(kw_only=True)
-class _Document(Aggregate):
+class _Document(Totals, Aggregate):
     id: str
     number: str
     order_id: str
@@ -154,22 +154,6 @@ class _Document(Aggregate):
         return tuple(
             TaxSubtotal(rate=s.rate, net=s.net, tax=fixed.get(s.rate, s.tax)) for s in computed
         )
-
-    @property
-    def net_total(self) -> Money:
-        return Money._exact(
-            sum((s.net.amount for s in self.tax_subtotals), Decimal(0)), self.currency
-        )
-
-    @property
-    def tax_total(self) -> Money:
-        return Money._exact(
-            sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency
-        )
-
-    @property
-    def total(self) -> Money:
-        return self.net_total + self.tax_total
 
 
 class InvoiceStatus(StrEnum):

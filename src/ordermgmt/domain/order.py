@@ -126,6 +126,33 @@ def tax_subtotals(nets: Iterable[tuple[Decimal, Money]], currency: str) -> tuple
     )
 
 
+class Totals:
+    """Net, tax and gross of anything with ``tax_subtotals`` in one ``currency`` (orders,
+    invoices, credit notes): the sums of the per-rate figures, nothing rounded again."""
+
+    currency: str
+
+    @property
+    def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
+        raise NotImplementedError
+
+    @property
+    def net_total(self) -> Money:
+        return Money._exact(
+            sum((s.net.amount for s in self.tax_subtotals), Decimal(0)), self.currency
+        )
+
+    @property
+    def tax_total(self) -> Money:
+        return Money._exact(
+            sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency
+        )
+
+    @property
+    def total(self) -> Money:
+        return self.net_total + self.tax_total
+
+
 @dataclass(kw_only=True)
 class OrderLine:
     """One position (Auftragsposition). Money is exact; ``net`` is rounded once, here."""
@@ -172,7 +199,7 @@ class OrderLine:
 
 
 @dataclass(kw_only=True)
-class Order(Aggregate):
+class Order(Totals, Aggregate):
     """A customer's order; the aggregate root of its lines and their reservations."""
 
     id: OrderId
@@ -266,22 +293,6 @@ class Order(Aggregate):
         """Net and tax per rate. Cached: prices, discounts and quantities of a placed order's
         lines never change (what changes is where its units are)."""
         return tax_subtotals(((line.tax_rate, line.net) for line in self.lines), self.currency)
-
-    @property
-    def net_total(self) -> Money:
-        return Money._exact(
-            sum((line.net.amount for line in self.lines), Decimal(0)), self.currency
-        )
-
-    @property
-    def tax_total(self) -> Money:
-        return Money._exact(
-            sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency
-        )
-
-    @property
-    def total(self) -> Money:
-        return self.net_total + self.tax_total
 
     # -- status ------------------------------------------------------------------------------
 

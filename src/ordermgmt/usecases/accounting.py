@@ -48,7 +48,6 @@ from ordermgmt.domain.payment import Payment, PaymentKind, PaymentMethod
 from ordermgmt.messages import (
     AgingBucketView,
     CreditNoteView,
-    DocumentLineView,
     GetInvoice,
     GetReceivablesAging,
     GetTrialBalance,
@@ -66,11 +65,11 @@ from ordermgmt.messages import (
     ReceivablesAgingView,
     RecordPayment,
     ResendInvoice,
-    TaxSubtotalView,
     TrialBalanceLine,
     TrialBalanceView,
 )
 from ordermgmt.ports import Dependencies, Message, UnitOfWork
+from ordermgmt.usecases.views import credit_note_view, invoice_view, payment_view
 
 log = logging.getLogger("ordermgmt.accounting")
 
@@ -934,82 +933,4 @@ def receivables_aging(deps: Dependencies, query: GetReceivablesAging) -> Receiva
             )
             for currency, row in sorted(buckets.items())
         ),
-    )
-
-
-# -- views -------------------------------------------------------------------------------------
-
-
-def _line_views(lines: Iterable[DocumentLine]) -> tuple[DocumentLineView, ...]:
-    return tuple(
-        DocumentLineView(
-            order_line_no=line.order_line_no,
-            sku=line.sku,
-            name=line.name,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            discount=line.discount,
-            tax_rate=line.tax_rate,
-            net=line.net,
-        )
-        for line in lines
-    )
-
-
-def invoice_view(invoice: Invoice) -> InvoiceView:
-    return InvoiceView(
-        id=invoice.id,
-        number=invoice.number,
-        order_id=invoice.order_id,
-        customer_id=invoice.customer_id,
-        currency=invoice.currency,
-        lines=_line_views(invoice.lines),
-        tax_subtotals=tuple(
-            TaxSubtotalView(rate=s.rate, net=s.net, tax=s.tax) for s in invoice.tax_subtotals
-        ),
-        net_total=invoice.net_total,
-        tax_total=invoice.tax_total,
-        total=invoice.total,
-        issued_at=invoice.issued_at,
-        due_date=invoice.due_date,
-        settlement=invoice.settlement,
-        status=invoice.status,
-        paid=invoice.paid,
-        credited=invoice.credited,
-        refunded=invoice.refunded,
-        outstanding=invoice.outstanding,
-        sent_to=invoice.sent_to,
-    )
-
-
-def credit_note_view(note: CreditNote) -> CreditNoteView:
-    return CreditNoteView(
-        id=note.id,
-        number=note.number,
-        invoice_id=note.invoice_id,
-        order_id=note.order_id,
-        currency=note.currency,
-        lines=_line_views(note.lines),
-        tax_subtotals=tuple(
-            TaxSubtotalView(rate=s.rate, net=s.net, tax=s.tax) for s in note.tax_subtotals
-        ),
-        net_total=note.net_total,
-        tax_total=note.tax_total,
-        total=note.total,
-        issued_at=note.issued_at,
-        reason=note.reason,
-    )
-
-
-def payment_view(payment: Payment) -> PaymentView:
-    return PaymentView(
-        id=payment.id,
-        kind=payment.kind,
-        customer_id=payment.customer_id,
-        order_id=payment.order_id,
-        invoice_id=payment.invoice_id,
-        amount=payment.amount,
-        method=payment.method,
-        reference=payment.reference,
-        received_at=payment.received_at,
     )

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Address, Customer
 from ordermgmt.domain.inventory import StockItem
-from ordermgmt.domain.order import Order
+from ordermgmt.domain.invoice import CreditNote, DocumentLine, Invoice
+from ordermgmt.domain.order import Order, TaxSubtotal
+from ordermgmt.domain.payment import Payment
 from ordermgmt.domain.purchasing import PurchaseRequisition
 from ordermgmt.messages import (
     AddressView,
     AvailabilityView,
+    CreditNoteView,
     CustomerView,
+    DocumentLineView,
+    InvoiceView,
     LocationStockView,
     OrderLineView,
     OrderView,
+    PaymentView,
     ProductView,
     RequisitionView,
     TaxSubtotalView,
@@ -98,9 +104,7 @@ def order_view(order: Order) -> OrderView:
             )
             for line in order.lines
         ),
-        tax_subtotals=tuple(
-            TaxSubtotalView(rate=s.rate, net=s.net, tax=s.tax) for s in order.tax_subtotals
-        ),
+        tax_subtotals=tax_views(order.tax_subtotals),
         net_total=order.net_total,
         tax_total=order.tax_total,
         total=order.total,
@@ -143,4 +147,79 @@ def requisition_view(req: PurchaseRequisition) -> RequisitionView:
         status=req.status,
         submitted=req.submitted,
         raised_at=req.raised_at,
+    )
+
+
+def tax_views(subtotals: Iterable[TaxSubtotal]) -> tuple[TaxSubtotalView, ...]:
+    return tuple(TaxSubtotalView(rate=s.rate, net=s.net, tax=s.tax) for s in subtotals)
+
+
+def _line_views(lines: Iterable[DocumentLine]) -> tuple[DocumentLineView, ...]:
+    return tuple(
+        DocumentLineView(
+            order_line_no=line.order_line_no,
+            sku=line.sku,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount=line.discount,
+            tax_rate=line.tax_rate,
+            net=line.net,
+        )
+        for line in lines
+    )
+
+
+def invoice_view(invoice: Invoice) -> InvoiceView:
+    return InvoiceView(
+        id=invoice.id,
+        number=invoice.number,
+        order_id=invoice.order_id,
+        customer_id=invoice.customer_id,
+        currency=invoice.currency,
+        lines=_line_views(invoice.lines),
+        tax_subtotals=tax_views(invoice.tax_subtotals),
+        net_total=invoice.net_total,
+        tax_total=invoice.tax_total,
+        total=invoice.total,
+        issued_at=invoice.issued_at,
+        due_date=invoice.due_date,
+        settlement=invoice.settlement,
+        status=invoice.status,
+        paid=invoice.paid,
+        credited=invoice.credited,
+        refunded=invoice.refunded,
+        outstanding=invoice.outstanding,
+        sent_to=invoice.sent_to,
+    )
+
+
+def credit_note_view(note: CreditNote) -> CreditNoteView:
+    return CreditNoteView(
+        id=note.id,
+        number=note.number,
+        invoice_id=note.invoice_id,
+        order_id=note.order_id,
+        currency=note.currency,
+        lines=_line_views(note.lines),
+        tax_subtotals=tax_views(note.tax_subtotals),
+        net_total=note.net_total,
+        tax_total=note.tax_total,
+        total=note.total,
+        issued_at=note.issued_at,
+        reason=note.reason,
+    )
+
+
+def payment_view(payment: Payment) -> PaymentView:
+    return PaymentView(
+        id=payment.id,
+        kind=payment.kind,
+        customer_id=payment.customer_id,
+        order_id=payment.order_id,
+        invoice_id=payment.invoice_id,
+        amount=payment.amount,
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at,
     )

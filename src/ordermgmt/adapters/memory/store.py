@@ -15,7 +15,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from ordermgmt.domain.base import Aggregate, in_recorded_order
+from ordermgmt.domain.base import Aggregate, committed_events
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.errors import ConcurrencyConflict, Conflict, NotFound
@@ -502,12 +502,6 @@ class _Sequences:
         return current + 1
 
 
-def _with_id(event: DomainEvent, event_id: str) -> DomainEvent:
-    """Give a just-committed event its id (it is not shared yet, so it can be set in place)."""
-    object.__setattr__(event, "event_id", event_id)
-    return event
-
-
 class InMemoryUnitOfWork:
     """A unit of work over an :class:`InMemoryStore`; publishes events after commit."""
 
@@ -657,17 +651,13 @@ class InMemoryUnitOfWork:
             _add_to_balances(store.balances, self.ledger.posted)
         if "sequences" in made:
             store.sequences.update(self.sequences.taken)
-        events = [
-            _with_id(event, self._new_event_id()) for event in in_recorded_order(self.touched)
-        ]
+        events = committed_events(self.touched, self._new_event_id)
         self._committed_events.extend(events)
         self._reset()
 
     def _new_event_id(self) -> str:
-        """Event ids are random UUIDs: unique across processes, independent of business ids."""
-        if self._ids is not None:
-            return self._ids.new_id()
-        return str(uuid.uuid4())
+        """Random UUIDs unless an id generator was given: unique across processes."""
+        return self._ids.new_id() if self._ids is not None else str(uuid.uuid4())
 
     def rollback(self) -> None:
         self._reset()

@@ -48,7 +48,7 @@ from ordermgmt.adapters.sqlalchemy.mappers import (
     StockMapper,
     utc,
 )
-from ordermgmt.domain.base import Aggregate, in_recorded_order
+from ordermgmt.domain.base import Aggregate, committed_events
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.errors import (
@@ -659,12 +659,6 @@ def _translate(error: DBAPIError) -> OrderManagementError:
     return StorageError(f"database error: {error.orig}")
 
 
-def _with_id(event: DomainEvent, event_id: str) -> DomainEvent:
-    """Give a just-committed event its id (it is not shared yet, so it can be set in place)."""
-    object.__setattr__(event, "event_id", event_id)
-    return event
-
-
 class SqlAlchemyUnitOfWork:
     """A unit of work over an engine; see the module docstring for what it promises."""
 
@@ -767,9 +761,7 @@ class SqlAlchemyUnitOfWork:
             for repository in self._repositories():
                 repository.flush()
             self.ledger.flush()
-            events = [
-                _with_id(event, self._new_event_id()) for event in in_recorded_order(self.touched)
-            ]
+            events = committed_events(self.touched, self._new_event_id)
             marks = self._marks.take()
             if marks:
                 self._marks.mark(conn, marks)
@@ -801,10 +793,8 @@ class SqlAlchemyUnitOfWork:
         self._reset()
 
     def _new_event_id(self) -> str:
-        """Event ids are random UUIDs: unique across processes, independent of business ids."""
-        if self._ids is not None:
-            return self._ids.new_id()
-        return str(uuid.uuid4())
+        """Random UUIDs unless an id generator was given: unique across processes."""
+        return self._ids.new_id() if self._ids is not None else str(uuid.uuid4())
 
     def rollback(self) -> None:
         self.connection.rollback()
