@@ -135,8 +135,8 @@ order_lines = Table(
 # Open backorders of a sku, oldest first (served when stock arrives).
 Index(
     "ix_order_lines_backordered",
-    order_lines.c.sku,
     order_lines.c.order_id,
+    order_lines.c.sku,
     sqlite_where=order_lines.c.backordered > 0,
     postgresql_where=order_lines.c.backordered > 0,
 )

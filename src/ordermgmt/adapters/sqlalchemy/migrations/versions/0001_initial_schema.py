@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 02:44:40.964441
+Create Date: 2026-11-27 02:54:29.531415
 """
 
 from __future__ import annotations
@@ -389,7 +389,7 @@ def upgrade() -> None:
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
         batch_op.create_index(
             "ix_order_lines_backordered",
-            ["sku", "order_id"],
+            ["order_id", "sku"],
             unique=False,
             sqlite_where=sa.text("backordered > 0"),
             postgresql_where=sa.text("backordered > 0"),
