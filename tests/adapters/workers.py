@@ -72,3 +72,9 @@ def die_while_placing(url: str, customer_id: str) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
 
     oms.place_order(customer_id=customer_id, channel="web", lines=[{"sku": SKU, "quantity": 3}])
+
+
+def credit(url: str, invoice_ids: list[str], barrier: Any) -> list[str]:
+    oms = OrderManagement.from_url(url)
+    barrier.wait()
+    return [oms.issue_credit_note(i, reason="goodwill").number for i in invoice_ids]
