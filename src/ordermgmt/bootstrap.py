@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from ordermgmt.adapters.carriers import InMemoryCarrier, OwnFleetCarrier, Vehicle
@@ -15,6 +16,7 @@ from ordermgmt.adapters.memory import (
 )
 from ordermgmt.adapters.memory.store import InMemoryUnitOfWork
 from ordermgmt.adapters.system import SystemClock, UuidIdGenerator
+from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.inventory import AllocationPolicy, SingleLocationFirst
 from ordermgmt.ports import (
     CarrierPort,
@@ -123,3 +125,31 @@ def _close(factory: Any) -> None:
     """Mark what was delivered, then release the engine's connections."""
     factory.flush_marks()
     factory.engine.dispose()
+
+
+#: Entry point group through which other packages add storage (keyed by URL scheme).
+ENTRY_POINT_GROUP = "ordermgmt.adapters"
+BUILT_IN_SCHEMES = ("sqlite", "postgresql")
+
+
+def url_dependencies(url: str, **options: Any) -> Dependencies:
+    """Ports for the storage named by ``url``'s scheme: SQLite and PostgreSQL built in, any
+    other scheme from a package that registers an entry point in ``ordermgmt.adapters`` under
+    that scheme, pointing at a callable ``(url, **options) -> Dependencies``."""
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower() if ":" in url else ""
+    if scheme in BUILT_IN_SCHEMES:
+        return sql_dependencies(url, **options)
+    plugins = {ep.name: ep for ep in _entry_points(ENTRY_POINT_GROUP)}
+    plugin = plugins.get(scheme)
+    if plugin is None:
+        known = ", ".join(sorted({*BUILT_IN_SCHEMES, *plugins}))
+        raise ValidationError("url", url, f"no storage for this scheme; known: {known}")
+    factory = plugin.load()
+    deps = factory(url, **options)
+    if not isinstance(deps, Dependencies):
+        raise ValidationError("url", url, f"the {scheme!r} adapter did not return Dependencies")
+    return deps
+
+
+def _entry_points(group: str) -> list[EntryPoint]:
+    return list(entry_points(group=group))

@@ -122,14 +122,16 @@ class OrderManagement:
         chart: ChartOfAccounts | None = None,
     ) -> OrderManagement:
         """An OMS on a database: ``sqlite:///orders.db`` (embedded) or
-        ``postgresql+psycopg://user@host/db`` (extra ``ordermgmt[postgres]``).
+        ``postgresql+psycopg://user@host/db`` (extra ``ordermgmt[postgres]``), or on any
+        storage another package registers for its URL scheme (entry point group
+        ``ordermgmt.adapters``).
 
         An out-of-date or empty schema raises ``SchemaOutOfDate`` unless ``migrate=True``
         (or ``python -m ordermgmt db upgrade URL`` ran first)."""
         from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
 
         return cls(
-            bootstrap.sql_dependencies(
+            bootstrap.url_dependencies(
                 url,
                 migrate=migrate,
                 clock=clock,
