@@ -19,11 +19,11 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -101,6 +101,25 @@ class _Statements:
 
 _statements: dict[str, _Statements] = {}
 _inserts: dict[str, Any] = {}
+
+
+def _child_update(child: Table, keys: Sequence[str], columns: Sequence[str]) -> Any:
+    cache_key = f"update:{child.name}:{','.join(columns)}"
+    statement = _inserts.get(cache_key)
+    if statement is None:
+        where = [child.c[k] == bindparam(f"k_{k}") for k in keys]
+        values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
+        statement = _inserts.setdefault(cache_key, update(child).where(*where).values(values))
+    return statement
+
+
+def _child_delete(child: Table, keys: Sequence[str]) -> Any:
+    cache_key = f"delete:{child.name}"
+    statement = _inserts.get(cache_key)
+    if statement is None:
+        where = [child.c[k] == bindparam(f"k_{k}") for k in keys]
+        statement = _inserts.setdefault(cache_key, delete(child).where(*where))
+    return statement
 
 
 def _insert(name: str) -> Any:
@@ -252,18 +271,14 @@ class _Tracked(Generic[A]):
         gone = [dict(zip(keys, k, strict=True)) for k in old_by if k not in new_by]
         added = [row for k, row in new_by.items() if k not in old_by]
         changed = [row for k, row in new_by.items() if k in old_by and old_by[k] != row]
-        where = [child.c[k] == bindparam(f"k_{k}") for k in keys]
         if gone:
             self.conn.execute(
-                delete(child).where(*where), [{f"k_{k}": r[k] for k in keys} for r in gone]
+                _child_delete(child, keys), [{f"k_{k}": r[k] for k in keys} for r in gone]
             )
         if changed:
             columns = [c for c in changed[0] if c not in keys]
-            statement = (
-                update(child).where(*where).values({c: bindparam(f"v_{c}") for c in columns})
-            )
             self.conn.execute(
-                statement,
+                _child_update(child, keys, columns),
                 [
                     {**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r[c] for c in columns}}
                     for r in changed
@@ -536,12 +551,23 @@ class _Sequences:
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         self._uow = uow
 
+    _statements: ClassVar[dict[str, Any]] = {}
+
     def next_value(self, series: str) -> int:
-        statement = self._uow.upsert(t.sequences).values(series=series, value=1)
-        statement = statement.on_conflict_do_update(
-            index_elements=[t.sequences.c.series], set_={"value": t.sequences.c.value + 1}
-        ).returning(t.sequences.c.value)
-        value = self._uow.connection.execute(statement).scalar_one()
+        dialect = self._uow.connection.dialect.name
+        statement = self._statements.get(dialect)
+        if statement is None:
+            statement = (
+                self._uow.upsert(t.sequences)
+                .values(series=bindparam("series"), value=1)
+                .on_conflict_do_update(
+                    index_elements=[t.sequences.c.series],
+                    set_={"value": t.sequences.c.value + 1},
+                )
+                .returning(t.sequences.c.value)
+            )
+            self._statements[dialect] = statement
+        value = self._uow.connection.execute(statement, {"series": series}).scalar_one()
         return int(value)
 
 
@@ -705,36 +731,87 @@ class SqlAlchemyUnitOfWork:
 
     def _reset(self) -> None:
         self.touched: list[Aggregate] = []
-        self.customers = _Customers(self)
-        self.products = _Products(self)
-        self.locations = _Locations(self)
-        self.stock = _Stock(self)
-        self.orders = _Orders(self)
-        self.requisitions = _Requisitions(self)
-        self.receipts = _Receipts(self)
-        self.sequences = _Sequences(self)
-        self.ledger = _Ledger(self)
-        self.invoices = _Invoices(self)
-        self.credit_notes = _CreditNotes(self)
-        self.payments = _Payments(self)
-        self.shipments = _Shipments(self)
-        self.returns = _Returns(self)
+        self._made: dict[str, Any] = {}
+
+    def _made_as(self, name: str, make: Callable[[SqlAlchemyUnitOfWork], Any]) -> Any:
+        repository = self._made.get(name)
+        if repository is None:
+            repository = self._made[name] = make(self)
+        return repository
+
+    @property
+    def customers(self) -> _Customers:
+        return self._made_as("customers", _Customers)  # type: ignore[no-any-return]
+
+    @property
+    def products(self) -> _Products:
+        return self._made_as("products", _Products)  # type: ignore[no-any-return]
+
+    @property
+    def locations(self) -> _Locations:
+        return self._made_as("locations", _Locations)  # type: ignore[no-any-return]
+
+    @property
+    def stock(self) -> _Stock:
+        return self._made_as("stock", _Stock)  # type: ignore[no-any-return]
+
+    @property
+    def orders(self) -> _Orders:
+        return self._made_as("orders", _Orders)  # type: ignore[no-any-return]
+
+    @property
+    def requisitions(self) -> _Requisitions:
+        return self._made_as("requisitions", _Requisitions)  # type: ignore[no-any-return]
+
+    @property
+    def receipts(self) -> _Receipts:
+        return self._made_as("receipts", _Receipts)  # type: ignore[no-any-return]
+
+    @property
+    def invoices(self) -> _Invoices:
+        return self._made_as("invoices", _Invoices)  # type: ignore[no-any-return]
+
+    @property
+    def credit_notes(self) -> _CreditNotes:
+        return self._made_as("credit_notes", _CreditNotes)  # type: ignore[no-any-return]
+
+    @property
+    def payments(self) -> _Payments:
+        return self._made_as("payments", _Payments)  # type: ignore[no-any-return]
+
+    @property
+    def shipments(self) -> _Shipments:
+        return self._made_as("shipments", _Shipments)  # type: ignore[no-any-return]
+
+    @property
+    def returns(self) -> _Returns:
+        return self._made_as("returns", _Returns)  # type: ignore[no-any-return]
+
+    @property
+    def sequences(self) -> _Sequences:
+        return self._made_as("sequences", _Sequences)  # type: ignore[no-any-return]
+
+    @property
+    def ledger(self) -> _Ledger:
+        return self._made_as("ledger", _Ledger)  # type: ignore[no-any-return]
 
     def _repositories(self) -> list[_Tracked[Any]]:
-        return [
-            self.customers,
-            self.products,
-            self.locations,
-            self.stock,
-            self.orders,
-            self.requisitions,
-            self.receipts,
-            self.invoices,
-            self.credit_notes,
-            self.payments,
-            self.shipments,
-            self.returns,
+        """The repositories this unit of work used, in the order their rows are written."""
+        order = [
+            "customers",
+            "products",
+            "locations",
+            "stock",
+            "orders",
+            "requisitions",
+            "receipts",
+            "invoices",
+            "credit_notes",
+            "payments",
+            "shipments",
+            "returns",
         ]
+        return [self._made[name] for name in order if name in self._made]
 
     def __exit__(
         self,
@@ -760,7 +837,8 @@ class SqlAlchemyUnitOfWork:
         try:
             for repository in self._repositories():
                 repository.flush()
-            self.ledger.flush()
+            if "ledger" in self._made:
+                self.ledger.flush()
             events = committed_events(self.touched, self._new_event_id)
             marks = self._marks.take()
             if marks:
