@@ -467,9 +467,21 @@ class _Receipts(_Tracked[SupplierReceipt]):
 class _Documents(_Tracked[A]):
     """Documents listed by fields that never change (order, customer, invoice)."""
 
+    def __init__(self, uow: SqlAlchemyUnitOfWork, mapper: Mapper[A]) -> None:
+        super().__init__(uow, mapper)
+        self._listed: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+
     def _list(self, column: str, value: str, order: str) -> list[A]:
-        table = self.mapper.table
-        found = self.load_where(table.c[column] == value, order_by=[table.c[order], table.c.id])
+        # One query per list and unit of work: a second call (refreshing an order's payment
+        # status after each step, say) reuses what the first one read, plus what was added.
+        listed = self._listed.get((column, value))
+        if listed is None:
+            table = self.mapper.table
+            where = table.c[column] == value
+            found = self.load_where(where, order_by=[table.c[order], table.c.id])
+            self._listed[(column, value)] = [self.mapper.key(o) for o in found]
+        else:
+            found = [self.objects[key] for key in listed]
         keys = {self.mapper.key(o) for o in found}
         extra = [
             o
