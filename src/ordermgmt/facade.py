@@ -170,7 +170,9 @@ class OrderManagement:
     # -- generic ---------------------------------------------------------------------------
 
     def execute(self, command: m.Message) -> Any:
-        """Run any command or query from :mod:`ordermgmt.messages` and return its result."""
+        """Run any command or query from :mod:`ordermgmt.messages` and return its result (what
+        the facade method of the same use case returns). Raises what that use case raises, and
+        ``ValidationError`` for a message type that is no known command or query."""
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise ValidationError("command", type(command).__name__, "is not a known command")
@@ -200,22 +202,30 @@ class OrderManagement:
         blocked: bool = False,
     ) -> m.CustomerView:
         """Register a customer (``kind`` ``"b2b"`` or ``"b2c"``; ``payment_preference``
-        ``"prepayment"``, ``"card"``, ``"cash"`` or ``"invoice"``)."""
+        ``"prepayment"``, ``"card"``, ``"cash"`` or ``"invoice"``); see
+        :class:`~ordermgmt.messages.RegisterCustomer`. Raises ``ValidationError``, e.g. for a
+        credit limit on a B2C customer."""
         return cast(m.CustomerView, self._run(m.RegisterCustomer, **_given(locals())))
 
     def update_customer(self, customer_id: str, **changes: Any) -> m.CustomerView:
-        """Change the given fields of a customer, e.g. ``blocked=True`` or a new address."""
+        """Change the given fields of a customer, e.g. ``blocked=True`` or a new address;
+        ``credit_limit=None`` removes the limit. Raises ``NotFound``, and ``ValidationError``
+        (then nothing changes)."""
         return cast(m.CustomerView, self._run(m.UpdateCustomer, customer_id=customer_id, **changes))
 
     def get_customer(self, customer_id: str) -> m.CustomerView:
+        """The customer with this id; raises ``NotFound`` if there is none."""
         return cast(m.CustomerView, self._run(m.GetCustomer, customer_id=customer_id))
 
     def customer_profile(self, customer_id: str) -> m.CustomerProfileView:
-        """Order count, volume, open amount, first/last order and channels of a customer."""
+        """Order count, volume, open amount, first/last order and channels of a customer,
+        per currency (see :class:`~ordermgmt.messages.CustomerProfileView`). Raises
+        ``NotFound``."""
         return cast(m.CustomerProfileView, self._run(m.GetCustomerProfile, customer_id=customer_id))
 
     def customer_orders(self, customer_id: str) -> list[m.OrderView]:
-        """The customer's order history, oldest first."""
+        """The customer's order history, oldest first; raises ``NotFound`` for an unknown
+        customer."""
         return cast(list[m.OrderView], self._run(m.ListCustomerOrders, customer_id=customer_id))
 
     # -- catalog ---------------------------------------------------------------------------
@@ -233,16 +243,25 @@ class OrderManagement:
         unit_cost: Money | None = None,
         weight_kg: Decimal | str | None = None,
     ) -> m.ProductView:
-        """Create or change a product; ``tax_rate`` is a fraction (``Decimal("0.19")``)."""
+        """Create or change a product; ``tax_rate`` is a fraction (``Decimal("0.19")``).
+
+        Every field is replaced: one left out takes its default (``active=True``, no
+        ``unit_cost``, weight 0). Placed orders keep their prices. Raises ``ValidationError``.
+        """
         return cast(m.ProductView, self._run(m.UpsertProduct, **_given(locals())))
 
     def deactivate_product(self, sku: str) -> m.ProductView:
+        """Stop selling ``sku``: new orders for it raise ``ProductInactive``; placed orders and
+        stock are untouched, and doing it twice changes nothing. Returns the product; raises
+        ``NotFound`` for an unknown sku. :meth:`upsert_product` activates it again."""
         return cast(m.ProductView, self._run(m.DeactivateProduct, sku=sku))
 
     def get_product(self, sku: str) -> m.ProductView:
+        """The product with this sku; raises ``NotFound`` if there is none."""
         return cast(m.ProductView, self._run(m.GetProduct, sku=sku))
 
     def products(self, *, active_only: bool = False) -> list[m.ProductView]:
+        """Every product sorted by sku (only the active ones with ``active_only=True``)."""
         return cast(list[m.ProductView], self._run(m.ListProducts, active_only=active_only))
 
     # -- stock -----------------------------------------------------------------------------
@@ -250,7 +269,10 @@ class OrderManagement:
     def define_location(
         self, code: str, *, name: str | None = None, priority: int = 100
     ) -> m.LocationView:
-        """Create or change a stock location; lower ``priority`` is allocated first."""
+        """Create or change a stock location; lower ``priority`` is allocated first.
+
+        ``priority`` is set on every call: changing a location without it sets it back to 100.
+        ``name`` defaults to the code and is kept when changing without one."""
         return cast(m.LocationView, self._run(m.DefineLocation, **_given(locals())))
 
     def receive_stock(
@@ -263,7 +285,9 @@ class OrderManagement:
         reference: str = "",
         unit_cost: Money | None = None,
     ) -> m.ReceiptView:
-        """Record a supplier delivery; open backorders are served oldest first."""
+        """Record a supplier delivery; open backorders are served oldest first and the open
+        requisition for the sku and location is closed. The location is created on first use.
+        Raises ``NotFound`` for an unknown sku."""
         return cast(m.ReceiptView, self._run(m.ReceiveStock, **_given(locals())))
 
     def adjust_stock(
@@ -277,17 +301,21 @@ class OrderManagement:
         note: str = "",
     ) -> m.AvailabilityView:
         """Correct stock by ``change`` units or to a ``counted`` total, with a reason
-        (``count``, ``damage``, ``loss``, ``found``, ``correction``)."""
+        (``count``, ``damage``, ``loss``, ``found``, ``correction``). Reservations a shortfall
+        takes away go back on backorder, youngest order first. Raises ``NotFound`` for an
+        unknown sku, ``ValidationError`` for a result below 0 on hand."""
         return cast(m.AvailabilityView, self._run(m.AdjustStock, **_given(locals())))
 
     def move_stock(
         self, *, sku: str, from_location: str, to_location: str, quantity: int
     ) -> m.AvailabilityView:
-        """Move unreserved units between locations."""
+        """Move unreserved units between locations. Raises ``NotFound`` (sku, source),
+        ``InsufficientStock`` if fewer units are available at the source."""
         return cast(m.AvailabilityView, self._run(m.MoveStock, **_given(locals())))
 
     def availability(self, sku: str) -> m.AvailabilityView:
-        """On hand, reserved, available and backordered units of a sku, per location."""
+        """On hand, reserved, available and backordered units of a sku, per location; raises
+        ``NotFound`` for an unknown sku."""
         return cast(m.AvailabilityView, self._run(m.GetAvailability, sku=sku))
 
     def open_backorders(self, sku: str | None = None) -> list[m.BackorderView]:
@@ -295,10 +323,13 @@ class OrderManagement:
         return cast(list[m.BackorderView], self._run(m.ListOpenBackorders, sku=sku))
 
     def open_purchase_requisitions(self) -> list[m.RequisitionView]:
+        """Open purchase requisitions, oldest first. ``submitted=False`` marks those purchasing
+        has not acknowledged yet; :meth:`submit_pending_requisitions` retries them."""
         return cast(list[m.RequisitionView], self._run(m.ListOpenRequisitions))
 
     def submit_pending_requisitions(self) -> int:
-        """Retry handing purchasing the requisitions it has not acknowledged."""
+        """Retry handing purchasing the requisitions it has not acknowledged; returns how many
+        it accepted now. A refusal is logged and the requisition stays pending."""
         return cast(int, self._run(m.SubmitPendingRequisitions))
 
     # -- orders ----------------------------------------------------------------------------
@@ -315,32 +346,49 @@ class OrderManagement:
     ) -> m.OrderView:
         """Place an order. ``lines`` are ``{"sku": ..., "quantity": ...}`` with optional
         ``unit_price`` (a validated override) and ``discount``. Stock is reserved at once by the
-        allocation policy; what cannot be reserved is backordered."""
+        allocation policy; what cannot be reserved is backordered. An order over a B2B credit
+        limit is placed on hold. See :class:`~ordermgmt.messages.PlaceOrder`.
+
+        Raises ``NotFound`` (customer, product), ``CustomerBlocked``, ``ProductInactive``,
+        ``CurrencyMismatch``, ``IdempotencyConflict``, ``ValidationError``."""
         return cast(m.OrderView, self._run(m.PlaceOrder, **_given(locals())))
 
     def cancel_order(self, order_id: str, *, reason: str = "") -> m.OrderView:
-        """Cancel an order; reservations and backorders are released."""
+        """Cancel what is still open of an order; reservations and backorders are released,
+        invoiced units credited and paid money refunded. A partly shipped order stays open.
+        Raises ``NotFound``, ``InvalidStateTransition`` (completed, cancelled, nothing open)."""
         return cast(m.OrderView, self._run(m.CancelOrder, order_id=order_id, reason=reason))
 
     def hold_order(self, order_id: str, *, reason: str) -> m.OrderView:
+        """Put an open order on hold: it keeps its reservations but cannot be shipped until
+        :meth:`release_order`. Returns the order; raises ``NotFound``, and
+        ``InvalidStateTransition`` unless the order is open."""
         return cast(m.OrderView, self._run(m.HoldOrder, order_id=order_id, reason=reason))
 
     def release_order(self, order_id: str) -> m.OrderView:
+        """Release an order on hold, whatever the reason (a credit hold is not checked against
+        the limit again). Returns the order; raises ``NotFound``, and
+        ``InvalidStateTransition`` unless the order is on hold."""
         return cast(m.OrderView, self._run(m.ReleaseOrder, order_id=order_id))
 
     def get_order(self, order_id: str | None = None, *, number: str | None = None) -> m.OrderView:
-        """An order by id, or by its human ``number``."""
+        """An order by id, or by its human ``number`` (``SO-000042``); give exactly one
+        (``ValidationError`` otherwise). Raises ``NotFound``."""
         return cast(m.OrderView, self._run(m.GetOrder, order_id=order_id, number=number))
 
     # -- accounting ------------------------------------------------------------------------
 
     def issue_invoice(self, order_id: str) -> m.InvoiceView:
         """Invoice the order (what the invoice policy allows), post it and send it. The
-        number is gapless per year (``INV-2026-000001``); the due date follows the terms."""
+        number is gapless per year (``INV-2026-000001``); the due date follows the terms.
+        A failed send is logged and leaves ``sent_to`` empty (see :meth:`resend_invoice`).
+        Raises ``NotFound``, ``ValidationError`` (cancelled order, nothing left to invoice)."""
         return cast(m.InvoiceView, self._run(m.IssueInvoice, order_id=order_id))
 
     def resend_invoice(self, invoice_id: str) -> m.InvoiceView:
-        """Send an invoice whose sending failed (or again)."""
+        """Send an invoice whose sending failed (or again). A failure is logged, not raised:
+        ``sent_to`` of the result shows whether the invoice ever went out. Raises
+        ``NotFound``."""
         return cast(m.InvoiceView, self._run(m.ResendInvoice, invoice_id=invoice_id))
 
     def record_payment(
@@ -354,7 +402,8 @@ class OrderManagement:
     ) -> m.PaymentView:
         """Record money received for an invoice, or for an order before its invoice
         (prepayment; a cash-sale customer paying the whole order makes it a cash sale).
-        More than is outstanding raises ``Overpayment``."""
+        More than is outstanding raises ``Overpayment``; an amount in another currency
+        ``CurrencyMismatch``. Also raises ``NotFound`` and ``ValidationError``."""
         return cast(m.PaymentView, self._run(m.RecordPayment, **_given(locals())))
 
     def issue_credit_note(
@@ -366,7 +415,8 @@ class OrderManagement:
         refund: bool = True,
     ) -> m.CreditNoteView:
         """Reverse an invoice fully (no ``lines``) or partly; refunds overpaid money unless
-        ``refund=False``."""
+        ``refund=False``. Raises ``NotFound``, and ``ValidationError`` for a sku not on the
+        invoice or more units than are left to credit."""
         return cast(m.CreditNoteView, self._run(m.IssueCreditNote, **_given(locals())))
 
     def pay_refund(
@@ -377,15 +427,19 @@ class OrderManagement:
         method: str | None = None,
         reference: str = "",
     ) -> m.PaymentView:
-        """Pay out a refund due on an invoice (by default all of it, by the original method)."""
+        """Pay out a refund due on an invoice (by default all of it, by the original method).
+        Raises ``ValidationError`` if no refund (or less) is due, and ``NotFound``."""
         return cast(m.PaymentView, self._run(m.PayRefund, **_given(locals())))
 
     def get_invoice(
         self, invoice_id: str | None = None, *, number: str | None = None
     ) -> m.InvoiceView:
+        """An invoice by id, or by its ``number`` (``INV-2026-000001``); give exactly one
+        (``ValidationError`` otherwise). Raises ``NotFound``."""
         return cast(m.InvoiceView, self._run(m.GetInvoice, invoice_id=invoice_id, number=number))
 
     def order_invoices(self, order_id: str) -> list[m.InvoiceView]:
+        """The order's invoices, oldest first; raises ``NotFound`` for an unknown order."""
         return cast(list[m.InvoiceView], self._run(m.ListOrderInvoices, order_id=order_id))
 
     def trial_balance(self) -> m.TrialBalanceView:
@@ -417,27 +471,43 @@ class OrderManagement:
     ) -> m.ShipmentView:
         """Ship reserved units (all, or ``lines``) from one location with a carrier. A failed
         booking raises ``CarrierError`` (with ``details["shipment_id"]``) and leaves the
-        shipment pending and the stock reserved; ``book_shipment`` retries."""
+        shipment pending and the stock reserved; ``book_shipment`` retries.
+
+        Also raises ``NotFound`` (order, carrier), ``InvalidStateTransition`` unless the order
+        is open, ``ValidationError`` when nothing (or not the given lines) is reserved there, and
+        ``Conflict`` when the order changed while the carrier booked (the booking and the
+        shipment are then cancelled)."""
         return cast(m.ShipmentView, self._run(m.ShipOrder, **_given(locals())))
 
     def book_shipment(self, shipment_id: str) -> m.ShipmentView:
+        """Retry booking a pending shipment whose booking failed; on success the goods leave
+        stock as in :meth:`ship_order`. A shipment that is not pending is returned unchanged.
+        Raises ``CarrierError`` (the shipment stays pending), ``Conflict`` if the order is no
+        longer open (the booking and the shipment are cancelled), and ``NotFound``."""
         return cast(m.ShipmentView, self._run(m.BookShipment, shipment_id=shipment_id))
 
     def cancel_shipment(self, shipment_id: str) -> m.ShipmentView:
+        """Cancel a pending (not booked) shipment, e.g. one whose booking keeps failing; its
+        units stay reserved for the order. Raises ``InvalidStateTransition`` unless the
+        shipment is pending, and ``NotFound``."""
         return cast(m.ShipmentView, self._run(m.CancelShipment, shipment_id=shipment_id))
 
     def record_tracking(
         self, shipment_id: str, *, status: str, description: str = ""
     ) -> m.ShipmentView:
-        """Record a tracking event (``picked_up``, ``in_transit``, ``delivered``, ...)."""
+        """Record a tracking event (``picked_up``, ``in_transit``, ``delivered``, ...);
+        ``delivered`` delivers the shipment's units. Raises ``InvalidStateTransition`` unless
+        the shipment is booked or in transit, and ``NotFound``."""
         return cast(m.ShipmentView, self._run(m.TrackingInput, **_given(locals())))
 
     def refresh_tracking(self, shipment_id: str) -> m.ShipmentView:
-        """Fetch the carrier's tracking events and apply the new ones."""
+        """Fetch the carrier's tracking events and apply the new ones (booked and in-transit
+        shipments only; others are returned unchanged). Raises ``CarrierError``, ``NotFound``."""
         return cast(m.ShipmentView, self._run(m.RefreshTracking, shipment_id=shipment_id))
 
     def confirm_delivery(self, shipment_id: str, *, proof: str) -> m.ShipmentView:
-        """The driver's proof of delivery; delivers the shipment's units."""
+        """The driver's proof of delivery; delivers the shipment's units. Raises
+        ``InvalidStateTransition`` unless the shipment is booked or in transit, ``NotFound``."""
         return cast(
             m.ShipmentView, self._run(m.ConfirmDelivery, shipment_id=shipment_id, proof=proof)
         )
@@ -445,14 +515,22 @@ class OrderManagement:
     def quote_shipping(
         self, order_id: str, *, location: str | None = None
     ) -> list[m.RateQuoteView]:
+        """Rates of every carrier, cheapest first, for what of the order is reserved (at
+        ``location``, required when reservations span locations) and not yet on a pending
+        shipment, as one parcel. Carriers that cannot quote are left out. Raises ``NotFound``,
+        ``InvalidStateTransition`` unless the order is open, and ``ValidationError`` when
+        nothing is reserved to ship."""
         return cast(
             list[m.RateQuoteView], self._run(m.QuoteShipping, order_id=order_id, location=location)
         )
 
     def get_shipment(self, shipment_id: str) -> m.ShipmentView:
+        """The shipment with this id; raises ``NotFound`` if there is none."""
         return cast(m.ShipmentView, self._run(m.GetShipment, shipment_id=shipment_id))
 
     def order_shipments(self, order_id: str) -> list[m.ShipmentView]:
+        """The order's shipments, oldest first, cancelled ones included; raises ``NotFound``
+        for an unknown order."""
         return cast(list[m.ShipmentView], self._run(m.ListOrderShipments, order_id=order_id))
 
     # -- returns ---------------------------------------------------------------------------
@@ -460,7 +538,9 @@ class OrderManagement:
     def request_return(
         self, order_id: str, *, lines: Sequence[Mapping[str, Any]], reason: str
     ) -> m.ReturnView:
-        """Open a return (RMA) for delivered units."""
+        """Open a return (RMA) for delivered units; nothing moves until
+        :meth:`receive_return`. Raises ``NotFound``, ``InvalidStateTransition`` for a cancelled
+        order, and ``ValidationError`` for more units than were delivered and not returned."""
         return cast(m.ReturnView, self._run(m.RequestReturn, **_given(locals())))
 
     def receive_return(
@@ -471,7 +551,8 @@ class OrderManagement:
         location: str | None = None,
         refund_method: str | None = None,
     ) -> m.ReturnView:
-        """Goods are back: restocked (or written off), credited, and refunded where paid."""
+        """Goods are back: restocked (or written off), credited, and refunded where paid.
+        Raises ``NotFound``, and ``InvalidStateTransition`` unless the return is requested."""
         return cast(m.ReturnView, self._run(m.ReceiveReturn, **_given(locals())))
 
     def exchange(
@@ -482,10 +563,12 @@ class OrderManagement:
         replacement_lines: Sequence[Mapping[str, Any]],
         reason: str,
     ) -> m.ExchangeView:
-        """A return plus a replacement order; the credit pays for the replacement first."""
+        """A return plus a replacement order; the credit pays for the replacement first.
+        Raises what :meth:`request_return` and :meth:`place_order` raise."""
         return cast(m.ExchangeView, self._run(m.Exchange, **_given(locals())))
 
     def get_return(self, return_id: str) -> m.ReturnView:
+        """The return (RMA) with this id; raises ``NotFound`` if there is none."""
         return cast(m.ReturnView, self._run(m.GetReturn, return_id=return_id))
 
 

@@ -11,7 +11,12 @@ from typing import Any, ClassVar
 
 
 class OrderManagementError(Exception):
-    """Root of every error ordermgmt raises on purpose."""
+    """Root of every error ordermgmt raises on purpose.
+
+    ``code`` is a stable machine-readable name of the class (``"not_found"``), ``message`` the
+    human text, ``details`` the offending values by name (also attributes on the subclasses).
+    Errors stay picklable, details included, so they cross process boundaries intact.
+    """
 
     code: ClassVar[str] = "error"
 
@@ -35,7 +40,9 @@ def _rebuild_error(
 
 
 class ValidationError(OrderManagementError, ValueError):
-    """Input was malformed: ``field`` names what was wrong and ``value`` what was given."""
+    """Input was malformed: ``field`` names what was wrong (a dotted path such as
+    ``lines[0].quantity``), ``value`` what was given and ``reason`` why it was refused. Also a
+    ``ValueError``."""
 
     code = "validation_error"
 
@@ -52,7 +59,11 @@ class ValidationError(OrderManagementError, ValueError):
 
 
 class CurrencyMismatch(ValidationError):
-    """Two amounts in different currencies were combined, or an amount's currency is wrong here."""
+    """Two amounts in different currencies were combined, or an amount's currency is wrong here.
+
+    A :class:`ValidationError` with ``expected`` and ``got`` currency codes; amounts are never
+    converted between currencies.
+    """
 
     code = "currency_mismatch"
 
@@ -63,7 +74,8 @@ class CurrencyMismatch(ValidationError):
 
 
 class NotFound(OrderManagementError, LookupError):
-    """No ``kind`` with this ``key`` exists."""
+    """No ``kind`` (``"order"``, ``"product"``, ``"carrier"``, ...) with this ``key`` exists.
+    Also a ``LookupError``."""
 
     code = "not_found"
 
@@ -74,13 +86,21 @@ class NotFound(OrderManagementError, LookupError):
 
 
 class Conflict(OrderManagementError):
-    """The request contradicts the current state (a duplicate, a stale version, a reused key)."""
+    """The request contradicts the current state (a duplicate, a stale version, a reused key).
+
+    Raised as such for a duplicate added within one unit of work, for a shipment whose order
+    changed while the carrier booked it, and for a database deadlock or a locked (busy)
+    database; the subclasses name the other cases. Where the conflict was transient (a
+    concurrent change, a busy database), running the use case again can succeed.
+    """
 
     code = "conflict"
 
 
 class DuplicateKey(Conflict):
-    """Storage refused a second ``kind`` with the same ``key`` (a unique constraint)."""
+    """Storage refused a second ``kind`` with the same ``key`` (a unique constraint), found at
+    commit: ``kind`` is ``"idempotency key"``, ``"document number"`` or ``"open requisition"``.
+    ``place_order`` answers a duplicate idempotency key with the order that won instead."""
 
     code = "duplicate_key"
 
@@ -91,7 +111,9 @@ class DuplicateKey(Conflict):
 
 
 class IdempotencyConflict(Conflict):
-    """An idempotency key was reused for a different request."""
+    """An idempotency key was reused for a different request: ``key`` was first used for the
+    order ``existing_order_id``, whose content differs. The same content would have returned
+    that order instead."""
 
     code = "idempotency_conflict"
 
@@ -106,7 +128,12 @@ class IdempotencyConflict(Conflict):
 
 
 class ConcurrencyConflict(Conflict):
-    """Someone else changed the aggregate since it was read (optimistic concurrency)."""
+    """Someone else changed the aggregate since it was read (optimistic concurrency).
+
+    ``kind`` and ``key`` name the aggregate, ``expected_version`` the version that was read.
+    Raised at commit; nothing of that unit of work was written, so the use case can be run
+    again.
+    """
 
     code = "concurrency_conflict"
 
@@ -123,7 +150,10 @@ class ConcurrencyConflict(Conflict):
 
 
 class InsufficientStock(OrderManagementError):
-    """Fewer units are available at ``location`` than the operation needs."""
+    """Fewer units are available (on hand less reserved) at ``location`` than the operation
+    needs: ``requested`` and ``available`` are units of ``sku``. Moving stock raises it; with
+    the default allocation policy, placing an order does not (what is missing is
+    backordered)."""
 
     code = "insufficient_stock"
 
@@ -142,7 +172,10 @@ class InsufficientStock(OrderManagementError):
 
 
 class CreditLimitExceeded(OrderManagementError):
-    """The customer's open amount would exceed the credit limit."""
+    """The customer's open amount (``exposure``) would exceed the credit ``limit``.
+
+    ``place_order`` does not raise it: an order over the limit is placed on hold instead.
+    """
 
     code = "credit_limit_exceeded"
 
@@ -159,7 +192,8 @@ class CreditLimitExceeded(OrderManagementError):
 
 
 class CustomerBlocked(OrderManagementError):
-    """The customer is blocked and may not place orders."""
+    """The customer ``customer_id`` is blocked and may not place orders
+    (``update_customer(customer_id, blocked=False)`` unblocks)."""
 
     code = "customer_blocked"
 
@@ -169,7 +203,8 @@ class CustomerBlocked(OrderManagementError):
 
 
 class ProductInactive(OrderManagementError):
-    """The product is deactivated and cannot be ordered."""
+    """The product ``sku`` is deactivated and cannot be ordered (``upsert_product`` activates it
+    again)."""
 
     code = "product_inactive"
 
@@ -179,7 +214,9 @@ class ProductInactive(OrderManagementError):
 
 
 class InvalidStateTransition(OrderManagementError):
-    """The ``entity`` cannot go from state ``current`` to ``target``."""
+    """The ``entity`` (``"order"``, ``"shipment"``, ``"return"``, ...) identified by ``key`` cannot
+    go from state ``current`` to ``target``, e.g. shipping an order on hold or cancelling a
+    booked shipment."""
 
     code = "invalid_state_transition"
 
@@ -198,7 +235,11 @@ class InvalidStateTransition(OrderManagementError):
 
 
 class Overpayment(OrderManagementError):
-    """A payment larger than what is outstanding. Overpayments are refused, not held as credit."""
+    """A payment larger than what is outstanding. Overpayments are refused, not held as credit.
+
+    ``document`` is the invoice or order number, ``amount`` the payment, ``outstanding`` the
+    most that could have been paid.
+    """
 
     code = "overpayment"
 
@@ -215,7 +256,11 @@ class Overpayment(OrderManagementError):
 
 
 class CarrierError(OrderManagementError):
-    """A carrier refused or failed a request (booking, tracking, cancelling)."""
+    """A carrier refused or failed a request (``operation``: booking, tracking, cancelling).
+
+    ``carrier`` names it and ``reason`` says why. A failed booking from ``ship_order`` or
+    ``book_shipment`` carries ``details["shipment_id"]`` of the pending shipment to retry.
+    """
 
     code = "carrier_error"
 
@@ -233,19 +278,25 @@ class CarrierError(OrderManagementError):
 
 
 class NotificationError(OrderManagementError):
-    """A message (an invoice, a notice) could not be sent."""
+    """A message (an invoice, a notice) could not be sent. Raised by notification adapters;
+    the use cases that send invoices log it and leave ``sent_to`` as it was, for
+    ``resend_invoice``."""
 
     code = "notification_error"
 
 
 class StorageError(OrderManagementError):
-    """The database failed in a way the caller cannot fix (connection lost, disk full)."""
+    """The database failed in a way the caller cannot fix (connection lost, disk full, driver
+    not installed), or a URL does not lead to a readable database. The driver's error is in
+    the message."""
 
     code = "storage_error"
 
 
 class SchemaOutOfDate(OrderManagementError):
-    """The database schema is not the one this version of ordermgmt needs."""
+    """The database schema is not the one this version of ordermgmt needs: ``found`` is the
+    schema revision at ``url`` (None for an empty database), ``needed`` the one required. The
+    message says how to upgrade (``OrderManagement.from_url(url, migrate=True)`` does it)."""
 
     code = "schema_out_of_date"
 

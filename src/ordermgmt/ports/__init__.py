@@ -31,7 +31,9 @@ from ordermgmt.domain.shipment import Booking, RateQuote, Shipment, ShipmentRequ
 
 
 class Clock(Protocol):
-    """Where business time comes from."""
+    """Where business time comes from: every instant the library records (placed, issued,
+    received, posted) and every due date is derived from :meth:`now`. The default is the wall
+    clock in UTC; tests inject :class:`ordermgmt.adapters.memory.FixedClock`."""
 
     def now(self) -> datetime:
         """The current time, timezone-aware (UTC unless the adapter says otherwise)."""
@@ -39,10 +41,13 @@ class Clock(Protocol):
 
 
 class IdGenerator(Protocol):
-    """Where new ids come from."""
+    """Where the ids of new aggregates and journal entries come from (human numbers such as
+    ``SO-000042`` come from :class:`SequenceRepository` instead). The default is UUID4;
+    tests inject :class:`ordermgmt.adapters.memory.SequentialIdGenerator`."""
 
     def new_id(self) -> str:
-        """A new id, unique across the store (UUID4 text by default). Thread-safe."""
+        """A new id, unique across the store (UUID4 text by default), 1 to 64 characters (the
+        length the messages and the SQL schema accept). Thread-safe."""
         ...
 
 
@@ -52,6 +57,9 @@ class IdGenerator(Protocol):
 
 
 class CustomerRepository(Protocol):
+    """Customers (Kunden) by id. A customer changed in two units of work at once: the later
+    commit raises ``ConcurrencyConflict`` (optimistic, by version)."""
+
     def get(self, customer_id: str) -> Customer:
         """The customer; raises ``NotFound`` if there is none with this id."""
         ...
@@ -62,6 +70,9 @@ class CustomerRepository(Protocol):
 
 
 class ProductRepository(Protocol):
+    """The catalog: products by sku. Changes are checked optimistically by version, like
+    customers."""
+
     def find(self, sku: str) -> Product | None:
         """The product with this sku, or None."""
         ...
@@ -71,11 +82,15 @@ class ProductRepository(Protocol):
         ...
 
     def list_all(self, *, active_only: bool = False) -> list[Product]:
-        """All products sorted by sku."""
+        """All products sorted by sku (only active ones if ``active_only``), including those
+        added in this unit of work."""
         ...
 
 
 class LocationRepository(Protocol):
+    """Stock locations (warehouses, stores) by code. Changes are checked optimistically by
+    version."""
+
     def find(self, code: str) -> Location | None:
         """The location with this code, or None."""
         ...
@@ -90,6 +105,10 @@ class LocationRepository(Protocol):
 
 
 class StockRepository(Protocol):
+    """Stock items: on-hand and reserved units per (sku, location). The one repository that
+    locks what it reads for update (pessimistic), because concurrent orders compete for the
+    same items and a lost update would oversell."""
+
     def get_for_update(self, sku: str, location: str) -> StockItem:
         """The stock item, created empty if missing, locked against concurrent changes until
         the unit of work ends. Two units of work never both change the same item's counts from
@@ -107,6 +126,10 @@ class StockRepository(Protocol):
 
 
 class OrderRepository(Protocol):
+    """Orders with their lines, reservations and backorders, by id, human number or
+    idempotency key. Changes are checked optimistically by version; number and idempotency
+    key are unique."""
+
     def get(self, order_id: str) -> Order:
         """The order; raises ``NotFound``. Saving it later raises ``ConcurrencyConflict`` if
         another unit of work committed a change to it in between."""
@@ -141,6 +164,9 @@ class OrderRepository(Protocol):
 
 
 class RequisitionRepository(Protocol):
+    """Purchase requisitions (Bestellanforderungen). Storage keeps at most one open per sku and
+    location; changes are checked optimistically by version."""
+
     def get(self, requisition_id: str) -> PurchaseRequisition:
         """The requisition; raises ``NotFound``."""
         ...
@@ -160,6 +186,8 @@ class RequisitionRepository(Protocol):
 
 
 class ReceiptRepository(Protocol):
+    """Supplier receipts (Wareneingang): append-only, so there is nothing to conflict on."""
+
     def add(self, receipt: SupplierReceipt) -> None:
         """Store a supplier receipt (receipts are never changed)."""
         ...
@@ -170,6 +198,9 @@ class ReceiptRepository(Protocol):
 
 
 class SequenceRepository(Protocol):
+    """Gapless number series for human document numbers: ``order``, ``invoice-<year>``,
+    ``credit-note-<year>``, ``shipment`` and ``return``. A series is created at its first use."""
+
     def next_value(self, series: str) -> int:
         """The next number of ``series`` (1, 2, 3, ...). Gapless: a number taken in a unit of
         work that does not commit is handed out again. Concurrent units of work wait for each
@@ -178,6 +209,9 @@ class SequenceRepository(Protocol):
 
 
 class LedgerRepository(Protocol):
+    """The general ledger (Hauptbuch): append-only journal entries and the balances they add up
+    to. Entries posted in a unit of work that does not commit leave no trace."""
+
     def post(self, entry: JournalEntry) -> None:
         """Store a balanced entry. Entries are never changed or removed."""
         ...
@@ -192,6 +226,9 @@ class LedgerRepository(Protocol):
 
 
 class InvoiceRepository(Protocol):
+    """Issued invoices by id or number. Only their money side (paid, credited, refunded) and
+    ``sent_to`` change, checked optimistically by version; numbers are unique."""
+
     def get(self, invoice_id: str) -> Invoice:
         """The invoice; raises ``NotFound``."""
         ...
@@ -219,6 +256,8 @@ class InvoiceRepository(Protocol):
 
 
 class CreditNoteRepository(Protocol):
+    """Issued credit notes: append-only; numbers are unique."""
+
     def add(self, note: CreditNote) -> None:
         """Store a new credit note; raises ``Conflict`` if its id or number exists."""
         ...
@@ -233,6 +272,8 @@ class CreditNoteRepository(Protocol):
 
 
 class PaymentRepository(Protocol):
+    """Payments, prepayments, cash sales and refunds: append-only."""
+
     def add(self, payment: Payment) -> None:
         """Store a payment or refund (never changed afterwards)."""
         ...
@@ -243,6 +284,9 @@ class PaymentRepository(Protocol):
 
 
 class ShipmentRepository(Protocol):
+    """Shipments with their tracking, by id. Changes are checked optimistically by version;
+    numbers are unique."""
+
     def get(self, shipment_id: str) -> Shipment:
         """The shipment; raises ``NotFound``."""
         ...
@@ -257,6 +301,9 @@ class ShipmentRepository(Protocol):
 
 
 class ReturnRepository(Protocol):
+    """Returns (RMAs), by id. Changes are checked optimistically by version; numbers are
+    unique."""
+
     def get(self, return_id: str) -> ReturnRequest:
         """The return; raises ``NotFound``."""
         ...
@@ -274,51 +321,81 @@ class UnitOfWork(Protocol):
     """One transaction across every repository. Use as a context manager; leaving it without
     :meth:`commit` rolls everything back, leaving no trace.
 
-    On commit the unit of work stores the events raised by every aggregate it handed out and,
-    once the commit is durable, passes them to the event publisher.
+    Within one unit of work a repository hands out one object per key (an identity map), so
+    every reader sees the changes made so far. On commit the unit of work stores the events
+    raised by every aggregate it handed out and, once the commit is durable, passes them to the
+    event publisher.
     """
 
     @property
-    def customers(self) -> CustomerRepository: ...
+    def customers(self) -> CustomerRepository:
+        """Customers, by id."""
+        ...
 
     @property
-    def products(self) -> ProductRepository: ...
+    def products(self) -> ProductRepository:
+        """The catalog, by sku."""
+        ...
 
     @property
-    def locations(self) -> LocationRepository: ...
+    def locations(self) -> LocationRepository:
+        """Stock locations, by code."""
+        ...
 
     @property
-    def stock(self) -> StockRepository: ...
+    def stock(self) -> StockRepository:
+        """Stock items per (sku, location); its reads for update hold locks until the end."""
+        ...
 
     @property
-    def orders(self) -> OrderRepository: ...
+    def orders(self) -> OrderRepository:
+        """Orders with their lines and reservations."""
+        ...
 
     @property
-    def requisitions(self) -> RequisitionRepository: ...
+    def requisitions(self) -> RequisitionRepository:
+        """Purchase requisitions, at most one open per sku and location."""
+        ...
 
     @property
-    def receipts(self) -> ReceiptRepository: ...
+    def receipts(self) -> ReceiptRepository:
+        """Supplier receipts (append-only)."""
+        ...
 
     @property
-    def sequences(self) -> SequenceRepository: ...
+    def sequences(self) -> SequenceRepository:
+        """Gapless document number series; a number taken here is final only on commit."""
+        ...
 
     @property
-    def ledger(self) -> LedgerRepository: ...
+    def ledger(self) -> LedgerRepository:
+        """The general ledger (append-only)."""
+        ...
 
     @property
-    def invoices(self) -> InvoiceRepository: ...
+    def invoices(self) -> InvoiceRepository:
+        """Issued invoices, by id or number."""
+        ...
 
     @property
-    def credit_notes(self) -> CreditNoteRepository: ...
+    def credit_notes(self) -> CreditNoteRepository:
+        """Issued credit notes (append-only)."""
+        ...
 
     @property
-    def payments(self) -> PaymentRepository: ...
+    def payments(self) -> PaymentRepository:
+        """Payments and refunds (append-only)."""
+        ...
 
     @property
-    def shipments(self) -> ShipmentRepository: ...
+    def shipments(self) -> ShipmentRepository:
+        """Shipments with their tracking."""
+        ...
 
     @property
-    def returns(self) -> ReturnRepository: ...
+    def returns(self) -> ReturnRepository:
+        """Returns (RMAs) of delivered goods."""
+        ...
 
     def __enter__(self) -> Self: ...
 
@@ -339,7 +416,10 @@ class UnitOfWork(Protocol):
         ...
 
 
+#: Makes a fresh :class:`UnitOfWork` for each use case call; must be safe to call from any
+#: thread.
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+#: A subscriber: called with each committed event it subscribed to, after the commit.
 EventHandler = Callable[[DomainEvent], None]
 
 
@@ -376,6 +456,7 @@ class CarrierPort(Protocol):
     driver, SDK or HTTP error leaks out.
     """
 
+    #: The key this carrier is known by in one OMS (``ShipOrder.carrier``); unique there.
     name: str
 
     def quote(self, request: ShipmentRequest) -> list[RateQuote]:
@@ -400,11 +481,15 @@ class CarrierPort(Protocol):
 class Message:
     """Something to send to a customer: an invoice, a delivery notice."""
 
+    #: An e-mail address, or ``customer:<id>`` for a customer without one.
     recipient: str
     subject: str
+    #: Plain text.
     body: str
     attachment_name: str = ""
+    #: The attachment's text content (``""``: none).
     attachment: str = ""
+    #: The document it is about (an invoice number); a resend carries the same reference.
     reference: str = ""
 
 
@@ -434,7 +519,10 @@ class OutboxRelay(Protocol):
 class Settings:
     """Business settings of one OMS."""
 
+    #: What ``issue_invoice`` bills: everything ordered (``on_order``) or what was shipped
+    #: (``on_shipment``), less what was already invoiced.
     invoice_policy: InvoicePolicy = InvoicePolicy.ON_ORDER
+    #: The account codes every posting uses.
     chart: ChartOfAccounts = field(default_factory=ChartOfAccounts)
 
 
@@ -448,9 +536,12 @@ class Dependencies:
     clock: Clock
     ids: IdGenerator
     allocation: AllocationPolicy
+    #: Carriers by :attr:`CarrierPort.name`.
     carriers: Mapping[str, CarrierPort] = field(default_factory=dict)
+    #: Where invoices are sent; None sends nothing (and ``sent_to`` stays empty).
     notifications: NotificationPort | None = None
     settings: Settings = field(default_factory=Settings)
+    #: Redelivers committed events after a crash; None where the store has no outbox (memory).
     outbox: OutboxRelay | None = None
     #: Releases what the adapters hold (database connections); None when nothing to release.
     close: Callable[[], None] | None = None
