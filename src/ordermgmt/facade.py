@@ -267,12 +267,12 @@ class OrderManagement:
     # -- stock -----------------------------------------------------------------------------
 
     def define_location(
-        self, code: str, *, name: str | None = None, priority: int = 100
+        self, code: str, *, name: str | None = None, priority: int | None = None
     ) -> m.LocationView:
         """Create or change a stock location; lower ``priority`` is allocated first.
 
-        ``priority`` is set on every call: changing a location without it sets it back to 100.
-        ``name`` defaults to the code and is kept when changing without one."""
+        A new location gets priority 100 unless given; changing one keeps what is not given.
+        ``name`` defaults to the code."""
         return cast(m.LocationView, self._run(m.DefineLocation, **_given(locals())))
 
     def receive_stock(
@@ -566,6 +566,12 @@ class OrderManagement:
         """A return plus a replacement order; the credit pays for the replacement first.
         Raises what :meth:`request_return` and :meth:`place_order` raise."""
         return cast(m.ExchangeView, self._run(m.Exchange, **_given(locals())))
+
+    def reject_return(self, return_id: str, *, reason: str) -> m.ReturnView:
+        """Refuse a requested return: nothing comes back and nothing is credited; the units can
+        be asked for again. ``InvalidStateTransition`` if it was received or rejected already,
+        ``NotFound`` for an unknown id."""
+        return cast(m.ReturnView, self._run(m.RejectReturn, return_id=return_id, reason=reason))
 
     def get_return(self, return_id: str) -> m.ReturnView:
         """The return (RMA) with this id; raises ``NotFound`` if there is none."""

@@ -392,15 +392,15 @@ class DefineLocation(Command):
 
     Used by ``OrderManagement.define_location``. ``code``: 1-32 letters, digits or ``. _ -``.
     ``name`` defaults to the code for a new location and is kept when changing one without a name.
-    ``priority``: lower is allocated (and so shipped from) first; it is set on every call, so
-    changing a location without ``priority`` sets it back to 100. Locations used by
+    ``priority``: lower is allocated (and so shipped from) first; 100 for a new location
+    unless given, kept when changing one without it. Locations used by
     ``receive_stock`` or ``adjust_stock`` before they were defined are created with a priority after
     every known location.
     """
 
     code: LocationCode
     name: Name | None = None
-    priority: Annotated[StrictInt, Field(ge=0, le=1_000_000)] = 100
+    priority: Annotated[StrictInt, Field(ge=0, le=1_000_000)] | None = None
 
 
 class LocationView(View):
@@ -524,19 +524,6 @@ class AvailabilityView(View):
             if item.location == location:
                 return item
         return LocationStockView(location=location, on_hand=0, reserved=0, available=0)
-
-
-class StockMovementView(View):
-    """Units of one sku at one location after a stock change: ``on_hand``, ``reserved`` and
-    ``available`` (on hand less reserved). No facade method returns it at present;
-    :class:`AvailabilityView` carries the same figures per location.
-    """
-
-    sku: str
-    location: str
-    on_hand: int
-    reserved: int
-    available: int
 
 
 class ReceiptView(View):
@@ -1427,6 +1414,15 @@ class ReceiveReturn(Command):
     )
 
 
+class RejectReturn(Command):
+    """Refuse a requested return (``OrderManagement.reject_return``): nothing comes back, no
+    credit note; the units can be asked for again. Raises ``InvalidStateTransition`` for a
+    return already received or rejected."""
+
+    return_id: Id
+    reason: Name
+
+
 class Exchange(Command):
     """A return plus a replacement order; the price difference is invoiced or credited.
 
@@ -1482,6 +1478,7 @@ class ReturnView(View):
     credit_note_id: str
     refund_id: str
     replacement_order_id: str
+    rejection_reason: str = ""
 
 
 class ExchangeView(View):

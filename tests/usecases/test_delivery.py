@@ -23,7 +23,6 @@ from ordermgmt.domain.events import (
 from ordermgmt.domain.shipment import TrackingStatus
 from ordermgmt.errors import (
     CarrierError,
-    Conflict,
     InvalidStateTransition,
     NotFound,
     ValidationError,
@@ -301,7 +300,7 @@ def test_a_pending_shipment_can_be_cancelled_and_its_units_shipped_otherwise(
         oms.cancel_shipment(by_fleet.id)  # booked goods have left
 
 
-def test_a_shipment_booked_after_its_order_was_cancelled_is_undone(
+def test_cancelling_an_order_cancels_its_unbooked_shipment(
     oms: OrderManagement, acme: CustomerView, parcel: InMemoryCarrier
 ) -> None:
     stock(oms, "CHAIR", 10)
@@ -312,13 +311,30 @@ def test_a_shipment_booked_after_its_order_was_cancelled_is_undone(
     shipment_id = raised.value.details["shipment_id"]
     oms.cancel_order(placed.id, reason="customer withdrew")
 
-    with pytest.raises(Conflict):
-        oms.book_shipment(shipment_id)
-
     assert oms.get_shipment(shipment_id).status == "cancelled"
-    assert parcel.cancelled == {"PARCEL000001"}
+    assert oms.book_shipment(shipment_id).status == "cancelled"  # nothing left to book
+    assert parcel.cancelled == set()  # the carrier never got it
     assert on_hand_and_reserved(oms, "CHAIR", "BER") == (10, 0)
     assert oms.journal() == []
+
+
+def test_a_held_order_is_not_booked_with_the_carrier(
+    oms: OrderManagement, acme: CustomerView, parcel: InMemoryCarrier
+) -> None:
+    stock(oms, "CHAIR", 10)
+    placed = order(oms, acme, ("CHAIR", 2))
+    parcel.fail_next()
+    with pytest.raises(CarrierError) as raised:
+        oms.ship_order(placed.id, carrier="parcel")
+    shipment_id = raised.value.details["shipment_id"]
+    oms.hold_order(placed.id, reason="address check")
+
+    with pytest.raises(InvalidStateTransition):
+        oms.book_shipment(shipment_id)
+    assert oms.get_shipment(shipment_id).status == "pending"
+    oms.release_order(placed.id)
+    assert oms.book_shipment(shipment_id).status == "booked"
+    assert on_hand_and_reserved(oms, "CHAIR", "BER") == (8, 0)
 
 
 # -- tracking and delivery ---------------------------------------------------------------------

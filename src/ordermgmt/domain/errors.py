@@ -171,26 +171,6 @@ class InsufficientStock(OrderManagementError):
         self.available = available
 
 
-class CreditLimitExceeded(OrderManagementError):
-    """The customer's open amount (``exposure``) would exceed the credit ``limit``.
-
-    ``place_order`` does not raise it: an order over the limit is placed on hold instead.
-    """
-
-    code = "credit_limit_exceeded"
-
-    def __init__(self, customer_id: str, limit: object, exposure: object) -> None:
-        super().__init__(
-            f"customer {customer_id}: exposure {exposure} exceeds credit limit {limit}",
-            customer_id=customer_id,
-            limit=limit,
-            exposure=exposure,
-        )
-        self.customer_id = customer_id
-        self.limit = limit
-        self.exposure = exposure
-
-
 class CustomerBlocked(OrderManagementError):
     """The customer ``customer_id`` is blocked and may not place orders
     (``update_customer(customer_id, blocked=False)`` unblocks)."""

@@ -45,6 +45,7 @@ class ReturnRequest(Aggregate):
     credit_note_id: str = ""
     refund_id: str = ""
     replacement_order_id: str = ""
+    rejection_reason: str = ""
 
     def __post_init__(self) -> None:
         self.reason = require_text(self.reason, "reason")
@@ -61,7 +62,8 @@ class ReturnRequest(Aggregate):
         self.location = location
         self.received_at = at
 
-    def reject(self) -> None:
+    def reject(self, reason: str) -> None:
         if self.status is not ReturnStatus.REQUESTED:
             raise InvalidStateTransition("return", self.number, self.status, ReturnStatus.REJECTED)
         self.status = ReturnStatus.REJECTED
+        self.rejection_reason = require_text(reason, "reason")

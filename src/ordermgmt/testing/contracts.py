@@ -1773,7 +1773,7 @@ class DocumentRepositoriesContract(_Contract):
             shipment.booked(Booking(tracking_number="TN-1", label="label"))
             shipment.track(TrackingEvent(TrackingStatus.PICKED_UP, _at(40)))
             shipment.track(TrackingEvent(TrackingStatus.DELIVERED, _at(50), "front door"))
-            uow.returns.get("RMA-1").reject()
+            uow.returns.get("RMA-1").reject("not ours")
 
         _commit(uow_factory, progress)
         with uow_factory() as uow:

@@ -60,6 +60,7 @@ HANDLERS: dict[type[m.Message], Handler] = {
     m.ListOrderShipments: delivery.list_order_shipments,
     m.RequestReturn: returns.request_return,
     m.ReceiveReturn: returns.receive_return,
+    m.RejectReturn: returns.reject_return,
     m.Exchange: returns.exchange,
     m.GetReturn: returns.get_return,
 }

@@ -357,7 +357,9 @@ def _invoice_message(invoice: Invoice, customer: Customer) -> Message:
     )
 
 
-def send_invoice(deps: Dependencies, invoice_id: str, *, again: bool = False) -> InvoiceView:
+def send_invoice(
+    deps: Dependencies, invoice_id: str, *, again: bool = False, surface: bool = False
+) -> InvoiceView:
     """Send after commit (a sent invoice only ``again``). A failure is logged and leaves
     ``sent_to`` empty for a resend."""
     with deps.uow() as uow:
@@ -365,16 +367,20 @@ def send_invoice(deps: Dependencies, invoice_id: str, *, again: bool = False) ->
         message = _invoice_message(invoice, uow.customers.get(invoice.customer_id))
     if invoice.sent_to and not again:
         return invoice_view(invoice)
-    return _send(deps, invoice, message)
+    return _send(deps, invoice, message, surface=surface)
 
 
-def _send(deps: Dependencies, invoice: Invoice, message: Message) -> InvoiceView:
+def _send(
+    deps: Dependencies, invoice: Invoice, message: Message, *, surface: bool = False
+) -> InvoiceView:
     if deps.notifications is None:
         return invoice_view(invoice)
     invoice_id = invoice.id
     try:
         deps.notifications.send(message)
     except NotificationError as error:
+        if surface:
+            raise
         log.warning("invoice %s not sent (%s); resend_invoice retries", invoice.number, error)
         return invoice_view(invoice)
     with deps.uow() as uow:
@@ -393,8 +399,9 @@ def _send(deps: Dependencies, invoice: Invoice, message: Message) -> InvoiceView
 
 
 def resend_invoice(deps: Dependencies, cmd: ResendInvoice) -> InvoiceView:
-    """Send an invoice again (the customer lost it), or for the first time after a failure."""
-    return send_invoice(deps, cmd.invoice_id, again=True)
+    """Send an invoice again (the customer lost it), or for the first time after a failure.
+    Asked for explicitly, a failure is raised (``NotificationError``), not just logged."""
+    return send_invoice(deps, cmd.invoice_id, again=True, surface=True)
 
 
 # -- payments ----------------------------------------------------------------------------------
@@ -786,20 +793,40 @@ def issue_credit_note(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteVie
         order = uow.orders.get(invoice.order_id)
         quantities: dict[int, int] | None = None
         if cmd.lines is not None:
-            quantities = {}
-            for item in cmd.lines:
-                matches = [line for line in invoice.lines if line.sku == item.sku]
-                if not matches:
-                    raise ValidationError("lines.sku", item.sku, f"not on invoice {invoice.number}")
-                quantities[matches[0].order_line_no] = (
-                    quantities.get(matches[0].order_line_no, 0) + item.quantity
-                )
+            quantities = _credit_quantities(uow, invoice, cmd)
         note = credit_in(uow, deps, invoice, order, quantities, cmd.reason, at)
         if cmd.refund:
             refund_in(uow, deps, invoice, order, None, None, "credit note " + note.number, at)
         refresh_order(uow, order, at)
         uow.commit()
     return credit_note_view(note)
+
+
+def _credit_quantities(uow: UnitOfWork, invoice: Invoice, cmd: IssueCreditNote) -> dict[int, int]:
+    """Spread the units asked for per sku over the invoice's lines of that sku, in line order,
+    each up to what it still has uncredited."""
+    left = {line.order_line_no: line.quantity for line in invoice.lines}
+    for note in uow.credit_notes.list_for_invoice(invoice.id):
+        for line in note.lines:
+            left[line.order_line_no] -= line.quantity
+    quantities: dict[int, int] = {}
+    for item in cmd.lines or ():
+        lines = [line for line in invoice.lines if line.sku == item.sku]
+        if not lines:
+            raise ValidationError("lines.sku", item.sku, f"not on invoice {invoice.number}")
+        wanted = item.quantity
+        for line in lines:
+            take = min(wanted, left[line.order_line_no])
+            if take > 0:
+                quantities[line.order_line_no] = quantities.get(line.order_line_no, 0) + take
+                left[line.order_line_no] -= take
+                wanted -= take
+        if wanted:
+            left_of_sku = sum(left[line.order_line_no] for line in lines) + item.quantity - wanted
+            raise ValidationError(
+                "lines.quantity", item.quantity, f"only {left_of_sku} left to credit of {item.sku}"
+            )
+    return quantities
 
 
 def pay_refund(deps: Dependencies, cmd: PayRefund) -> PaymentView:

@@ -19,7 +19,7 @@ from ordermgmt.messages import (
     UpdateCustomer,
 )
 from ordermgmt.ports import Dependencies
-from ordermgmt.usecases.accounting import release_credit_holds
+from ordermgmt.usecases.accounting import exposure, release_credit_holds
 from ordermgmt.usecases.views import customer_view
 
 
@@ -76,13 +76,13 @@ def get_customer(deps: Dependencies, query: GetCustomer) -> CustomerView:
 
 
 def customer_profile(deps: Dependencies, query: GetCustomerProfile) -> CustomerProfileView:
-    """Order count, volume (non-cancelled orders), open amount (active orders not yet paid),
-    first and last order, orders per channel: all derived from the orders themselves."""
+    """Order count, volume (non-cancelled orders), open amount (outstanding invoices plus
+    the uninvoiced part of open and held orders, less prepayments: what the credit check
+    counts), first and last order, orders per channel: derived from orders and invoices."""
     with deps.uow() as uow:
         customer = uow.customers.get(query.customer_id)
         orders = uow.orders.list_for_customer(query.customer_id)
         volume: dict[str, Decimal] = {}
-        open_amount: dict[str, Decimal] = {}
         channels: dict[str, int] = {}
         cancelled = 0
         for order in orders:
@@ -92,8 +92,11 @@ def customer_profile(deps: Dependencies, query: GetCustomerProfile) -> CustomerP
                 continue
             total = order.total.amount
             volume[order.currency] = volume.get(order.currency, Decimal(0)) + total
-            if order.is_active:
-                open_amount[order.currency] = open_amount.get(order.currency, Decimal(0)) + total
+        # What the customer owes or has on order: the same figure the credit check uses.
+        currencies = {o.currency for o in orders if o.is_active}
+        currencies |= {i.currency for i in uow.invoices.list_unsettled(customer.id)}
+        open_amount = {c: exposure(uow, customer, c) for c in sorted(currencies)}
+        open_amount = {c: m for c, m in open_amount.items() if not m.is_zero}
         return CustomerProfileView(
             customer_id=customer.id,
             name=customer.name,
@@ -101,7 +104,7 @@ def customer_profile(deps: Dependencies, query: GetCustomerProfile) -> CustomerP
             order_count=len(orders),
             cancelled_count=cancelled,
             order_volume={c: Money(a, c) for c, a in sorted(volume.items())},
-            open_amount={c: Money(a, c) for c, a in sorted(open_amount.items())},
+            open_amount=open_amount,
             first_order_at=orders[0].placed_at if orders else None,
             last_order_at=orders[-1].placed_at if orders else None,
             channels=dict(sorted(channels.items())),

@@ -180,6 +180,9 @@ def book(deps: Dependencies, shipment_id: str) -> ShipmentView:
         shipment = uow.shipments.get(shipment_id)
         if shipment.status is not ShipmentStatus.PENDING:
             return shipment_view(shipment)
+        order = uow.orders.get(shipment.order_id)
+        if order.status is not OrderStatus.OPEN:  # held or cancelled: no van for it
+            raise InvalidStateTransition("order", order.number, order.status, "shipped")
         request = _request(uow, shipment)
     return _book(deps, shipment, request)
 

@@ -18,6 +18,7 @@ from ordermgmt.domain.ids import CustomerId, OrderId
 from ordermgmt.domain.invoice import DocumentLine
 from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderLine, order_number
+from ordermgmt.domain.shipment import ShipmentStatus
 from ordermgmt.messages import (
     CancelOrder,
     GetOrder,
@@ -189,6 +190,9 @@ def cancel_order(deps: Dependencies, cmd: CancelOrder) -> OrderView:
         order = _find(uow, cmd.order_id)
         now = deps.clock.now()
         released = order.cancel(cmd.reason, now)
+        for shipment in uow.shipments.list_for_order(order.id):
+            if shipment.status is ShipmentStatus.PENDING:  # not booked yet: it will not go
+                shipment.cancel()
         for sku, location, quantity in sorted(released):
             item = uow.stock.get_for_update(sku, location)
             item.release(quantity)

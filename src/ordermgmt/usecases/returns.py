@@ -20,6 +20,7 @@ from ordermgmt.messages import (
     GetReturn,
     PlaceOrder,
     ReceiveReturn,
+    RejectReturn,
     RequestReturn,
     ReturnLineInput,
     ReturnLineView,
@@ -35,7 +36,12 @@ from ordermgmt.usecases.accounting import (
     refund_in,
 )
 from ordermgmt.usecases.orders import place_in
-from ordermgmt.usecases.replenishment import location_order, serve_backorders, submit_requisitions
+from ordermgmt.usecases.replenishment import (
+    ensure_location,
+    location_order,
+    serve_backorders,
+    submit_requisitions,
+)
 from ordermgmt.usecases.views import order_view
 
 
@@ -127,6 +133,7 @@ def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
         request = uow.returns.get(cmd.return_id)
         order = uow.orders.get(request.order_id)
         location = cmd.location or _home_location(uow, order, request.lines[0].order_line_no)
+        ensure_location(uow, location)  # restocked units must be allocatable there
         request.receive(restock=cmd.restock, location=location, at=at)
         chart = deps.settings.chart
         costs: dict[str, Decimal] = defaultdict(Decimal)
@@ -271,6 +278,14 @@ def exchange(deps: Dependencies, cmd: Exchange) -> ExchangeView:
     )
 
 
+def reject_return(deps: Dependencies, cmd: RejectReturn) -> ReturnView:
+    with deps.uow() as uow:
+        request = uow.returns.get(cmd.return_id)
+        request.reject(cmd.reason)
+        uow.commit()
+    return return_view(request)
+
+
 def get_return(deps: Dependencies, query: GetReturn) -> ReturnView:
     with deps.uow() as uow:
         return return_view(uow.returns.get(query.return_id))
@@ -295,4 +310,5 @@ def return_view(request: ReturnRequest) -> ReturnView:
         credit_note_id=request.credit_note_id,
         refund_id=request.refund_id,
         replacement_order_id=request.replacement_order_id,
+        rejection_reason=request.rejection_reason,
     )

@@ -40,11 +40,13 @@ def define_location(deps: Dependencies, cmd: DefineLocation) -> LocationView:
     with deps.uow() as uow:
         location = uow.locations.find(cmd.code)
         if location is None:
-            location = Location(code=cmd.code, name=cmd.name or cmd.code, priority=cmd.priority)
+            priority = 100 if cmd.priority is None else cmd.priority
+            location = Location(code=cmd.code, name=cmd.name or cmd.code, priority=priority)
             uow.locations.add(location)
         else:
             location.name = cmd.name or location.name
-            location.priority = cmd.priority
+            if cmd.priority is not None:
+                location.priority = cmd.priority
         uow.commit()
     return LocationView(code=location.code, name=location.name, priority=location.priority)
 

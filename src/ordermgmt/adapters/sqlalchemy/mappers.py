@@ -719,6 +719,7 @@ class ReturnMapper(Mapper[ReturnRequest]):
             "credit_note_id": x.credit_note_id,
             "refund_id": x.refund_id,
             "replacement_order_id": x.replacement_order_id,
+            "rejection_reason": x.rejection_reason,
         }
         return {
             "returns": [
@@ -752,4 +753,5 @@ class ReturnMapper(Mapper[ReturnRequest]):
             credit_note_id=b["credit_note_id"],
             refund_id=b["refund_id"],
             replacement_order_id=b["replacement_order_id"],
+            rejection_reason=b.get("rejection_reason", ""),
         )
