@@ -411,7 +411,9 @@ def test_a_parcel_returned_to_sender_fails_the_shipment(
     failed = oms.record_tracking(shipment.id, status="returned_to_sender", description="refused")
 
     assert failed.status == "failed"
-    assert oms.get_order(placed.id).fulfillment_status == "shipped"
+    # the goods are back at BER and reserved for the order again, ready to ship anew
+    assert oms.get_order(placed.id).fulfillment_status == "reserved"
+    assert on_hand_and_reserved(oms, "CHAIR", "BER") == (10, 2)
 
 
 def test_a_pending_shipment_cannot_be_tracked_or_delivered(

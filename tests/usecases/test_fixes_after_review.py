@@ -141,3 +141,30 @@ def test_a_credit_by_sku_spreads_over_the_invoice_lines_of_that_sku(
     assert note.net_total == eur("380.00")
     assert oms.get_invoice(invoice.id).credited == eur("452.20")
     assert Decimal("452.20") == Decimal("380.00") * Decimal("1.19")
+
+
+def test_a_parcel_returned_to_sender_is_back_in_stock_and_can_ship_again(
+    oms: OrderManagement,
+) -> None:
+    oms.upsert_product(
+        sku="DESK", name="Desk", unit_price=eur("300.00"), tax_rate="0.19", unit_cost=eur("120.00")
+    )
+    oms.receive_stock(sku="DESK", location="BER", quantity=3, supplier="Tischler")
+    buyer = oms.register_customer(name="ACME", kind="b2b", payment_preference="invoice")
+    placed = oms.place_order(
+        customer_id=buyer.id, channel="web", lines=[{"sku": "DESK", "quantity": 2}]
+    )
+    shipment = oms.ship_order(placed.id, carrier="parcel")
+    assert oms.availability("DESK").on_hand == 1
+
+    back = oms.record_tracking(shipment.id, status="returned_to_sender", description="refused")
+
+    assert back.status == "failed"
+    stock = oms.availability("DESK")
+    assert (stock.on_hand, stock.reserved) == (3, 2)
+    again = oms.get_order(placed.id)
+    assert (again.fulfillment_status, again.lines[0].shipped) == ("reserved", 0)
+    assert oms.trial_balance().balance("5000", "EUR") == Decimal("0.00")
+    second = oms.ship_order(placed.id, carrier="parcel")
+    oms.confirm_delivery(second.id, proof="signed")
+    assert oms.get_order(placed.id).fulfillment_status == "delivered"

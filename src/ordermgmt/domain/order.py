@@ -447,6 +447,17 @@ class Order(Totals, Aggregate):
         self._drop_allocation(line, location, quantity)
         line.shipped += quantity
 
+    def unship(self, line_no: int, location: str, quantity: int) -> None:
+        """Shipped units came back undelivered (returned to sender): reserved again there."""
+        line = self.line(line_no)
+        require_quantity(quantity)
+        if quantity > line.shipped - line.delivered:
+            raise ValidationError(
+                "quantity", quantity, f"only {line.shipped - line.delivered} in transit"
+            )
+        line.shipped -= quantity
+        line.allocations[location] = line.allocations.get(location, 0) + quantity
+
     def deliver(self, line_no: int, quantity: int) -> None:
         line = self.line(line_no)
         require_quantity(quantity)

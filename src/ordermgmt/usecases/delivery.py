@@ -288,7 +288,12 @@ def cancel_shipment(deps: Dependencies, cmd: CancelShipment) -> ShipmentView:
 
 
 def _apply_tracking(
-    uow: UnitOfWork, shipment: Shipment, event: TrackingEvent, proof: str, at: datetime
+    uow: UnitOfWork,
+    deps: Dependencies,
+    shipment: Shipment,
+    event: TrackingEvent,
+    proof: str,
+    at: datetime,
 ) -> None:
     delivered = shipment.track(event)
     shipment.record(
@@ -314,6 +319,37 @@ def _apply_tracking(
             )
         )
         refresh_order(uow, order, at)
+    elif shipment.status is ShipmentStatus.FAILED:
+        _back_to_stock(uow, deps, shipment, at)
+
+
+def _back_to_stock(uow: UnitOfWork, deps: Dependencies, shipment: Shipment, at: datetime) -> None:
+    """The carrier brought the parcel back: the goods are on hand and reserved for the order
+    again (it can be shipped anew), and their cost goes back from COGS to inventory."""
+    order = uow.orders.get(shipment.order_id)
+    costs: dict[str, Decimal] = defaultdict(Decimal)
+    for line in sorted(shipment.lines, key=lambda ln: ln.sku):
+        item = uow.stock.get_for_update(line.sku, shipment.location)
+        item.receive(line.quantity)
+        item.reserve(line.quantity)
+        order.unship(line.order_line_no, shipment.location, line.quantity)
+        product = uow.products.find(line.sku)
+        if product is not None and product.unit_cost is not None:
+            costs[product.unit_cost.currency] += product.unit_cost.amount * line.quantity
+    chart = deps.settings.chart
+    for currency, cost in costs.items():
+        amount = Money(cost, currency).rounded()
+        entry = EntryBuilder(currency).debit(chart.inventory, amount)
+        entry.credit(chart.cost_of_goods_sold, amount)
+        post(
+            uow,
+            deps,
+            entry,
+            description=f"Returned to sender {shipment.number}",
+            reference=shipment.number,
+            at=at,
+        )
+    refresh_order(uow, order, at)
 
 
 def record_tracking(deps: Dependencies, cmd: TrackingInput) -> ShipmentView:
@@ -321,7 +357,7 @@ def record_tracking(deps: Dependencies, cmd: TrackingInput) -> ShipmentView:
         at = deps.clock.now()
         shipment = uow.shipments.get(cmd.shipment_id)
         event = TrackingEvent(TrackingStatus(cmd.status), at, cmd.description or cmd.status)
-        _apply_tracking(uow, shipment, event, "", at)
+        _apply_tracking(uow, deps, shipment, event, "", at)
         uow.commit()
     return shipment_view(shipment)
 
@@ -340,7 +376,7 @@ def refresh_tracking(deps: Dependencies, cmd: RefreshTracking) -> ShipmentView:
                 ShipmentStatus.BOOKED,
                 ShipmentStatus.IN_TRANSIT,
             ):
-                _apply_tracking(uow, shipment, event, "", at)
+                _apply_tracking(uow, deps, shipment, event, "", at)
         uow.commit()
     return shipment_view(shipment)
 
@@ -351,7 +387,7 @@ def confirm_delivery(deps: Dependencies, cmd: ConfirmDelivery) -> ShipmentView:
         shipment = uow.shipments.get(cmd.shipment_id)
         event = TrackingEvent(TrackingStatus.DELIVERED, at, f"proof of delivery: {cmd.proof}")
         shipment.proof_of_delivery = cmd.proof
-        _apply_tracking(uow, shipment, event, cmd.proof, at)
+        _apply_tracking(uow, deps, shipment, event, cmd.proof, at)
         uow.commit()
     return shipment_view(shipment)
 
