@@ -6,7 +6,7 @@ collects them from every aggregate it touched and publishes them after commit.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, get_type_hints
@@ -29,7 +29,8 @@ class DomainEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict: Decimals and Money as strings, datetimes in ISO 8601."""
-        return {"event": self.name, **{k: _plain(v) for k, v in asdict(self).items()}}
+        values = {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        return {"event": self.name, **values}
 
 
 def event_types() -> dict[str, type[DomainEvent]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
@@ -67,7 +66,10 @@ def _money(amount: Decimal | None, currency: str | None) -> Money | None:
 
 
 def _address_json(address: Address | None) -> str | None:
-    return None if address is None else json.dumps(asdict(address), sort_keys=True)
+    if address is None:
+        return None
+    fields = ("line1", "line2", "city", "postal_code", "country", "name")
+    return json.dumps({f: getattr(address, f) for f in fields}, sort_keys=True)
 
 
 def _address(text: str | None) -> Address | None:
