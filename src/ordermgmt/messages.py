@@ -151,10 +151,11 @@ class View(BaseModel):
 
     Safe to keep and to serialize: ``model_dump(mode="json")`` (or :func:`dump`) writes Money as
     ``{"amount": "12.50", "currency": "EUR"}`` and Decimals as strings, so no amount passes through
-    a float.
+    a float. Views are read straight off the domain objects' attributes (``from_attributes``):
+    a view's field is the aggregate's attribute or property of the same name.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, from_attributes=True)
 
 
 # -- customers ---------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from ordermgmt.messages import (
     RejectReturn,
     RequestReturn,
     ReturnLineInput,
-    ReturnLineView,
     ReturnView,
 )
 from ordermgmt.ports import Dependencies, UnitOfWork
@@ -292,23 +291,4 @@ def get_return(deps: Dependencies, query: GetReturn) -> ReturnView:
 
 
 def return_view(request: ReturnRequest) -> ReturnView:
-    return ReturnView(
-        id=request.id,
-        number=request.number,
-        order_id=request.order_id,
-        customer_id=request.customer_id,
-        status=request.status,
-        reason=request.reason,
-        lines=tuple(
-            ReturnLineView(order_line_no=ln.order_line_no, sku=ln.sku, quantity=ln.quantity)
-            for ln in request.lines
-        ),
-        restocked=request.restocked,
-        location=request.location,
-        requested_at=request.requested_at,
-        received_at=request.received_at,
-        credit_note_id=request.credit_note_id,
-        refund_id=request.refund_id,
-        replacement_order_id=request.replacement_order_id,
-        rejection_reason=request.rejection_reason,
-    )
+    return ReturnView.model_validate(request)
