@@ -1,49 +1,71 @@
-"""Random sequences of order capture and stock work, checked after every step.
+"""Random order-to-cash sequences, checked after every step.
 
-A rule-based state machine drives an OMS through its facade only: it places orders (with and
+A rule-based state machine drives an OMS through its facade only. It places orders (with and
 without idempotency keys, replaying keys with the same and with a changed request), cancels,
-holds and releases them, receives, counts and moves stock, and blocks and unblocks a customer.
-After every step the invariants at the end of the machine must hold.
+holds and releases them, receives, counts and moves stock, and blocks and unblocks a customer;
+it invoices, takes payments (for invoices, and for orders before their invoice: prepayments and
+cash sales), issues credit notes and pays refunds; it ships with the parcel carrier and the own
+fleet (also through failed bookings that are retried or cancelled), tracks and delivers; it takes
+goods back (restocked or written off) and exchanges them; and business days pass. After every
+step the invariants at the end of the machine must hold.
 
-The machine gets its OMS from :func:`make_oms` (a subclass may override ``new_oms``), so the same
-rules can run against another storage backend; the later steps of order-to-cash (invoicing,
-payment, shipping, delivery, returns) can be added as further rules and invariants.
+The machine keeps a small model of what it expects where that is cheap: stock on hand, every
+document's money (invoice totals, credit notes with their tax per rate, payments, refunds), the
+prepayments held per order, shipments and returns. The ledger is checked against it account by
+account.
+
+The same rules run on three storages: in memory, on a SQLite file (a fresh copy of a migrated
+template per example) and on PostgreSQL (one database for the run, emptied per example; skipped
+unless ``ORDERMGMT_TEST_POSTGRES_URL`` names a server).
+
+Defects found and not fixed yet are listed in ``KNOWN_BUGS``: the machine steps around exactly
+the step that runs into one, and a short test at the end of this file shows each of them.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+import itertools
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    Bundle,
     RuleBasedStateMachine,
     initialize,
     invariant,
-    multiple,
     precondition,
     rule,
 )
+from tests.databases import empty_tables
 
 from ordermgmt import Money, OrderManagement, errors
+from ordermgmt.adapters.carriers import InMemoryCarrier
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
 from ordermgmt.messages import (
     AvailabilityView,
     BackorderView,
     CustomerProfileView,
+    InvoiceView,
+    JournalEntryView,
     OrderView,
+    OverdueInvoiceView,
     RequisitionView,
+    ShipmentView,
+    TrialBalanceView,
 )
 
 
-def make_oms() -> OrderManagement:
-    """A fresh, deterministic OMS for one run of the machine."""
-    return OrderManagement.in_memory(clock=FixedClock(), ids=SequentialIdGenerator())
+def make_oms(clock: FixedClock | None = None) -> OrderManagement:
+    """A fresh, deterministic OMS in memory for one run of the machine."""
+    return OrderManagement.in_memory(clock=clock or FixedClock(), ids=SequentialIdGenerator())
 
 
 # -- the world every run starts from -----------------------------------------------------------
@@ -56,6 +78,8 @@ PRODUCTS: dict[str, tuple[str, str, int, int]] = {
     "CABLE": ("4.99", "0.19", 0, 50),
 }
 SKUS = tuple(PRODUCTS)
+#: sku -> unit cost in EUR; shipping, returns and write-offs of these post to the ledger
+UNIT_COSTS: dict[str, str] = {"CHAIR": "61.40", "DESK": "187.25", "LAMP": "11.35"}
 
 #: defined location -> priority (lower is allocated first)
 LOCATIONS: dict[str, int] = {"BER": 10, "HAM": 20, "MUC": 30}
@@ -79,11 +103,51 @@ CUSTOMERS: dict[str, dict[str, Any]] = {
 HANDLES = tuple(CUSTOMERS)
 #: the customer the machine blocks and unblocks
 BLOCKABLE = "max"
+#: preferences whose customers buy in cash sales when they pay a whole order before its invoice
+CASH_SALE_PREFERENCES = frozenset({"prepayment", "card", "cash"})
 
 CHANNELS = ("web", "store", "phone", "edi", "marketplace")
 ACTIVE = frozenset({"open", "on_hold"})
 LEGAL_STATUSES = frozenset({"open", "on_hold", "completed", "cancelled"})
+METHODS = ("bank_transfer", "card", "cash", "direct_debit", "paypal")
+CARRIERS = ("parcel", "own-fleet")
+TRACKING = ("picked_up", "in_transit", "out_for_delivery", "failed_attempt", "delivered")
+#: shipment statuses whose units have left the building (a failed one came back)
+LEFT = frozenset({"booked", "in_transit", "delivered"})
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+# the default chart of accounts
+CASH, BANK, RECEIVABLES, INVENTORY = "1000", "1200", "1400", "1500"
+PREPAYMENTS, GRNI, COGS, WRITE_OFF = "2100", "2200", "5000", "5900"
+
+#: Defects of the library the machine has found and still finds, by name. The machine keeps
+#: every invariant, but does not take the one step that would run into a defect listed here;
+#: a test of its own below shows each one, marked to fail while the defect is listed (strictly:
+#: once it is fixed, that test fails until the name goes from here, and the machine takes the
+#: step again).
+KNOWN_BUGS: dict[str, str] = {
+    "cancel after a partial credit": (
+        "cancel_order credits each invoice min(excess, invoiced units of the line) without "
+        "subtracting what earlier credit notes took from that invoice, so cancelling an order "
+        "whose invoice was partly credited and invoiced again raises ValidationError"
+    ),
+    "exposure counts cancelled units": (
+        "exposure() (the profile's open amount and the credit check) takes an active order's "
+        "uninvoiced part as order.total less what was invoiced, so units cancelled (or returned "
+        "before they were invoiced) still count as on order"
+    ),
+    "return does not release a prepayment": (
+        "receive_return credits and refunds only invoiced units: a prepayment held for units "
+        "that come back before they are invoiced stays held (account 2100) with nothing left "
+        "to set it against, and no use case pays it back (the order cannot be invoiced or "
+        "cancelled any more)"
+    ),
+    "release does not complete": (
+        "release_order does not look at the order's documents: an order delivered, invoiced "
+        "and paid while on hold is open again after its release, and nothing completes it"
+    ),
+}
 
 skus = st.sampled_from(SKUS)
 locations = st.sampled_from(CODES)
@@ -94,6 +158,68 @@ line_lists = st.lists(
 
 def order_number(n: int) -> str:
     return f"SO-{n:06d}"
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def price(sku: str) -> Decimal:
+    return Decimal(PRODUCTS[sku][0])
+
+
+def tax_rate(sku: str) -> Decimal:
+    return Decimal(PRODUCTS[sku][1])
+
+
+def unit_cost(sku: str) -> Decimal:
+    return Decimal(UNIT_COSTS.get(sku, "0"))
+
+
+def rate_suffix(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}"
+
+
+def cash_account(method: str) -> str:
+    return CASH if method == "cash" else BANK
+
+
+def eur(amount: Decimal) -> Money:
+    return Money(amount, "EUR")
+
+
+def nets_by_rate(units: dict[int, int], skus_of: dict[int, str]) -> dict[Decimal, Decimal]:
+    """Net per tax rate of ``units`` (order line no -> units) at catalog prices."""
+    nets: dict[Decimal, Decimal] = {}
+    for line_no, quantity in units.items():
+        sku = skus_of[line_no]
+        nets[tax_rate(sku)] = nets.get(tax_rate(sku), ZERO) + price(sku) * quantity
+    return nets
+
+
+def document_total(units: dict[int, int], skus_of: dict[int, str]) -> Decimal:
+    """Net plus tax, the tax rounded once per rate on the sum of the nets (EN 16931)."""
+    nets = nets_by_rate(units, skus_of)
+    return sum((net + round_cents(net * rate) for rate, net in nets.items()), ZERO)
+
+
+def number_sequence(number: str) -> tuple[int, int]:
+    """``INV-2026-000007`` -> (2026, 7)."""
+    _, year, sequence = number.split("-")
+    return int(year), int(sequence)
+
+
+def gapless_per_year(numbers: Sequence[str], prefix: str) -> None:
+    """Numbers of one series: unique, ``<prefix>-<year>-<n>``, 1..k without a gap per year."""
+    assert len(numbers) == len(set(numbers)), numbers
+    by_year: dict[int, list[int]] = {}
+    for number in numbers:
+        assert number.startswith(f"{prefix}-"), number
+        year, sequence = number_sequence(number)
+        assert number == f"{prefix}-{year}-{sequence:06d}", number
+        by_year.setdefault(year, []).append(sequence)
+    for year, sequences in by_year.items():
+        assert sorted(sequences) == list(range(1, len(sequences) + 1)), (prefix, year, sequences)
 
 
 def expected_fulfillment(order: OrderView) -> str:
@@ -115,6 +241,23 @@ def expected_fulfillment(order: OrderView) -> str:
     if backordered:
         return "backordered"
     return "unreserved"
+
+
+def expected_payment_status(invoices: Sequence[InvoiceView]) -> str:
+    """The payment status of an order with these invoices, as ``payment_status()`` in
+    ``ordermgmt.usecases.accounting`` documents it: not invoiced without an invoice; once
+    anything is credited, refunded (all of it credited) or partially refunded; else paid,
+    partially paid or invoiced by what was paid of the invoices' total."""
+    if not invoices:
+        return "not_invoiced"
+    total = sum((i.total.amount for i in invoices), ZERO)
+    credited = sum((i.credited.amount for i in invoices), ZERO)
+    paid = sum((i.paid.amount for i in invoices), ZERO)
+    if credited:
+        return "refunded" if credited == total else "partially_refunded"
+    if paid >= total:
+        return "paid"
+    return "partially_paid" if paid else "invoiced"
 
 
 def expected_allocation(
@@ -140,8 +283,7 @@ def expected_allocation(
     return taken
 
 
-def round_cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+# -- the model ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -160,6 +302,87 @@ class Placement:
         }
 
 
+@dataclass
+class OrderModel:
+    """What the machine knows of an order beyond what its view shows."""
+
+    owner: str
+    status: str
+    skus: dict[int, str]  # order line no -> sku
+    invoices: list[str] = field(default_factory=list)  # invoice ids, oldest first
+    prepaid: Decimal = ZERO  # received before the invoice, not yet set against one
+    paid_with: str = "bank_transfer"  # the method of the last money received: refunds use it
+
+
+@dataclass
+class InvoiceModel:
+    """An invoice's lines and money. Credit notes take the tax per rate cumulatively: after
+    each note, round(credited net x rate) has been credited at that rate."""
+
+    id: str
+    number: str
+    order_id: str
+    units: dict[int, int]  # order line no -> invoiced units
+    skus: dict[int, str]
+    due: date
+    settlement: str
+    net: dict[Decimal, Decimal]  # per rate
+    tax: dict[Decimal, Decimal]
+    paid: Decimal = ZERO
+    credited: Decimal = ZERO
+    refunded: Decimal = ZERO
+    credited_units: Counter[int] = field(default_factory=Counter)
+    credited_net: dict[Decimal, Decimal] = field(default_factory=dict)
+    credited_tax: dict[Decimal, Decimal] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.net.values(), ZERO) + sum(self.tax.values(), ZERO)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.total - self.credited - self.paid + self.refunded
+
+    def creditable(self) -> dict[int, int]:
+        """Units per line not credited yet."""
+        return {
+            no: units - self.credited_units[no]
+            for no, units in self.units.items()
+            if units > self.credited_units[no]
+        }
+
+    def credit(self, units: dict[int, int]) -> Decimal:
+        """Record a credit note for ``units``; returns its total."""
+        total = ZERO
+        for rate, net in nets_by_rate(units, self.skus).items():
+            before = self.credited_net.get(rate, ZERO)
+            tax = round_cents((before + net) * rate) - round_cents(before * rate)
+            self.credited_net[rate] = before + net
+            self.credited_tax[rate] = self.credited_tax.get(rate, ZERO) + tax
+            total += net + tax
+        self.credited_units.update(units)
+        self.credited += total
+        return total
+
+
+@dataclass
+class ShipmentModel:
+    id: str
+    order_id: str
+    location: str
+    lines: tuple[tuple[int, str, int], ...]  # (order line no, sku, units)
+    status: str
+
+
+@dataclass
+class ReturnModel:
+    id: str
+    order_id: str
+    lines: tuple[tuple[int, str, int], ...]
+    status: str
+    replacement: str = ""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Everything the invariants read, fetched once per step."""
@@ -169,38 +392,48 @@ class Snapshot:
     backorders: list[BackorderView]
     requisitions: list[RequisitionView]
     profiles: dict[str, CustomerProfileView]
+    invoices: dict[str, list[InvoiceView]]  # order id -> its invoices
+    shipments: dict[str, list[ShipmentView]]  # order id -> its shipments
+    trial_balance: TrialBalanceView
+    journal: list[JournalEntryView]
+    overdue: list[OverdueInvoiceView]
 
 
 class OrderToCashMachine(RuleBasedStateMachine):
-    """Capture and stock, driven through the facade, checked against a small model."""
+    """Order to cash, driven through the facade, checked against a small model."""
 
-    orders = Bundle("orders")
-
-    def new_oms(self) -> OrderManagement:
+    def new_oms(self, clock: FixedClock) -> OrderManagement:
         """The OMS under test; override to run the same rules on another backend."""
-        return make_oms()
+        return make_oms(clock)
+
+    def teardown(self) -> None:
+        oms: OrderManagement | None = getattr(self, "oms", None)
+        if oms is not None:
+            oms.close()
 
     # -- set-up ------------------------------------------------------------------------------
 
     @initialize(
         stock=st.dictionaries(
             st.tuples(skus, st.sampled_from(tuple(LOCATIONS))),
-            st.integers(min_value=1, max_value=15),
-            max_size=6,
+            st.integers(min_value=1, max_value=30),
+            max_size=8,
         )
     )
     def set_up(self, stock: dict[tuple[str, str], int]) -> None:
-        self.oms = self.new_oms()
+        self.clock = FixedClock()
+        self.oms = self.new_oms(self.clock)
         for code, priority in LOCATIONS.items():
             self.oms.define_location(code, name=f"Warehouse {code}", priority=priority)
-        for sku, (price, rate, point, quantity) in PRODUCTS.items():
+        for sku, (unit_price, rate, point, quantity) in PRODUCTS.items():
             self.oms.upsert_product(
                 sku=sku,
                 name=sku.title(),
-                unit_price=Money(price, "EUR"),
+                unit_price=eur(Decimal(unit_price)),
                 tax_rate=Decimal(rate),
                 reorder_point=point,
                 reorder_quantity=quantity,
+                unit_cost=eur(unit_cost(sku)) if sku in UNIT_COSTS else None,
             )
         self.customer_ids = {
             handle: self.oms.register_customer(**fields).id for handle, fields in CUSTOMERS.items()
@@ -209,18 +442,26 @@ class OrderToCashMachine(RuleBasedStateMachine):
         self.blocked = dict.fromkeys(HANDLES, False)
         self.known_locations = set(LOCATIONS)
         self.on_hand: Counter[tuple[str, str]] = Counter()
-        self.status: dict[str, str] = {}  # order id -> status
-        self.owner: dict[str, str] = {}  # order id -> customer handle
+        self.models: dict[str, OrderModel] = {}  # order id -> model
         self.numbers: list[str] = []  # order numbers, in placement order
         self.keys: dict[str, tuple[Placement, str]] = {}  # idempotency key -> (request, order)
         self.keys_issued = 0
+        self.invoices: dict[str, InvoiceModel] = {}  # invoice id -> model, in issue order
+        self.credit_notes: list[str] = []  # credit note numbers, in issue order
+        self.shipments: dict[str, ShipmentModel] = {}  # in creation order
+        self.returns: dict[str, ReturnModel] = {}
+        self.money: defaultdict[str, Decimal] = defaultdict(Decimal)  # cash and bank balances
+        self.receipts_cost = ZERO  # supplier receipts with a unit cost
+        self.written_off_cost = ZERO  # returned goods written off
+        self.journal_seen: list[JournalEntryView] = []
+        self.payments = 0
         self._snapshot: Snapshot | None = None
         for (sku, code), quantity in sorted(stock.items()):
             self.oms.receive_stock(sku=sku, location=code, quantity=quantity, supplier="Initial")
             self.on_hand[sku, code] += quantity
 
     def _changed(self) -> None:
-        """Every rule calls this first: the invariants must read the OMS afresh."""
+        """Every rule calls this before it changes anything: the invariants read afresh."""
         self._snapshot = None
 
     def _snap(self) -> Snapshot:
@@ -234,8 +475,16 @@ class OrderToCashMachine(RuleBasedStateMachine):
                 backorders=self.oms.open_backorders(),
                 requisitions=self.oms.open_purchase_requisitions(),
                 profiles={h: self.oms.customer_profile(c) for h, c in self.customer_ids.items()},
+                invoices={order_id: self.oms.order_invoices(order_id) for order_id in orders},
+                shipments={order_id: self.oms.order_shipments(order_id) for order_id in orders},
+                trial_balance=self.oms.trial_balance(),
+                journal=self.oms.journal(),
+                overdue=self.oms.overdue_invoices(as_of=self._today()),
             )
         return self._snapshot
+
+    def _today(self) -> date:
+        return self.clock.now().date()
 
     def _at(self, sku: str, code: str) -> tuple[int, int]:
         """(on hand, reserved) of ``sku`` at ``code`` right now."""
@@ -256,36 +505,172 @@ class OrderToCashMachine(RuleBasedStateMachine):
         defined = sorted(LOCATIONS, key=LOCATIONS.__getitem__)
         return [*defined, POPUP] if POPUP in self.known_locations else defined
 
+    def _pick(
+        self, data: st.DataObject, eligible: Sequence[str], everything: Sequence[str], label: str
+    ) -> str | None:
+        """Mostly one of ``eligible`` (where the step can succeed), sometimes any of
+        ``everything`` (where it may have to be refused)."""
+        if eligible and data.draw(st.integers(0, 3), label=f"{label} is eligible") > 0:
+            return data.draw(st.sampled_from(sorted(eligible)), label=label)
+        if not everything:
+            return None
+        return data.draw(st.sampled_from(sorted(everything)), label=label)
+
+    # Preconditions: a step of the cycle is taken where it can succeed (it still picks, now
+    # and then, something it must refuse), so that runs go the whole way round.
+
+    def _with_shipments(self, *statuses: str) -> bool:
+        return any(shipment.status in statuses for shipment in self.shipments.values())
+
+    def _with_returns(self) -> bool:
+        return any(request.status == "requested" for request in self.returns.values())
+
+    def _anything_to_ship(self) -> bool:
+        snap = self._snap()
+        return any(
+            model.status == "open"
+            and any(units > 0 for units in self._shippable(snap.orders[order_id]).values())
+            for order_id, model in self.models.items()
+        )
+
+    def _anything_to_invoice(self) -> bool:
+        snap = self._snap()
+        return any(
+            model.status != "cancelled" and self._to_invoice(snap.orders[order_id])
+            for order_id, model in self.models.items()
+        )
+
+    def _anything_to_return(self) -> bool:
+        return bool(self._can_return(self._snap()))
+
+    def _next_number(self, prefix: str, numbers: Sequence[str]) -> str:
+        year = self.clock.now().year
+        used = sum(number.startswith(f"{prefix}-{year}-") for number in numbers)
+        return f"{prefix}-{year}-{used + 1:06d}"
+
+    def _reference(self) -> str:
+        self.payments += 1
+        return f"bank statement line {self.payments}"
+
+    # -- model helpers: money ------------------------------------------------------------------
+
+    def _net_invoiced(self, order_id: str, line_no: int) -> int:
+        """Units of a line invoiced and not credited."""
+        return sum(
+            self.invoices[i].units.get(line_no, 0) - self.invoices[i].credited_units[line_no]
+            for i in self.models[order_id].invoices
+        )
+
+    def _to_invoice(self, order: OrderView) -> dict[int, int]:
+        """What an invoice would cover now (policy on_order): per line, what is ordered and
+        neither cancelled nor returned, less what is invoiced and not credited."""
+        result = {}
+        for line in order.lines:
+            target = line.quantity - line.cancelled - line.returned
+            already = self._net_invoiced(order.id, line.line_no)
+            if target > already:
+                result[line.line_no] = target - already
+        return result
+
+    def _receive_money(self, order_id: str, amount: Decimal, method: str) -> None:
+        self.money[cash_account(method)] += amount
+        self.models[order_id].paid_with = method
+
+    def _refund(self, invoice: InvoiceModel, method: str | None) -> Decimal:
+        """Pay back what the customer is owed on ``invoice``, by ``method`` or the way they
+        paid; returns the amount."""
+        due = -invoice.outstanding
+        if due <= 0:
+            return ZERO
+        invoice.refunded += due
+        self.money[cash_account(method or self.models[invoice.order_id].paid_with)] -= due
+        return due
+
+    def _credit(self, invoice: InvoiceModel, units: dict[int, int]) -> Decimal:
+        self.credit_notes.append(self._next_number("CN", self.credit_notes))
+        return invoice.credit(units)
+
+    def _new_invoice(
+        self, view: InvoiceView, order_id: str, units: dict[int, int], settlement: str
+    ) -> InvoiceModel:
+        """Check a freshly issued invoice against what was expected, and model it."""
+        model = self.models[order_id]
+        assert view.number == self._next_number("INV", [i.number for i in self.invoices.values()])
+        assert view.order_id == order_id
+        assert view.customer_id == self.customer_ids[model.owner]
+        assert {line.order_line_no: line.quantity for line in view.lines} == units, view.lines
+        for line in view.lines:
+            assert line.sku == model.skus[line.order_line_no], line
+            assert line.net == eur(price(line.sku) * line.quantity), line
+            assert line.tax_rate == tax_rate(line.sku), line
+        nets = nets_by_rate(units, model.skus)
+        invoice = InvoiceModel(
+            id=view.id,
+            number=view.number,
+            order_id=order_id,
+            units=dict(units),
+            skus=model.skus,
+            due=self._today() + timedelta(days=self._terms(model.owner, settlement)),
+            settlement=settlement,
+            net=nets,
+            tax={rate: round_cents(net * rate) for rate, net in nets.items()},
+        )
+        assert view.settlement == settlement, view
+        assert view.total == eur(invoice.total), view
+        assert view.net_total == eur(sum(nets.values(), ZERO)), view
+        assert view.due_date == invoice.due, view
+        self.invoices[view.id] = invoice
+        model.invoices.append(view.id)
+        return invoice
+
+    @staticmethod
+    def _terms(owner: str, settlement: str) -> int:
+        if settlement != "receivable":
+            return 0
+        return int(CUSTOMERS[owner].get("payment_terms_days", 0))
+
+    # -- model helpers: status -----------------------------------------------------------------
+
+    def _done(self, order: OrderView, invoices: Sequence[InvoiceView]) -> bool:
+        """Every unit delivered or cancelled, everything invoiced, every invoice settled."""
+        if any(line.delivered + line.cancelled != line.quantity for line in order.lines):
+            return False
+        if not invoices:
+            return False
+        if any(
+            self._net_invoiced(order.id, line.line_no)
+            < line.quantity - line.cancelled - line.returned
+            for line in order.lines
+        ):
+            return False
+        return all(invoice.outstanding.amount == 0 for invoice in invoices)
+
+    def _settle(self, order_id: str) -> None:
+        """After a step that looks at an order's documents: an open order that is done is
+        completed."""
+        model = self.models[order_id]
+        if model.status != "open":
+            return
+        order = self.oms.get_order(order_id)
+        if self._done(order, self.oms.order_invoices(order_id)):
+            model.status = "completed"
+
     # -- orders ------------------------------------------------------------------------------
 
-    @rule(
-        target=orders,
-        customer=st.sampled_from(HANDLES),
-        channel=st.sampled_from(CHANNELS),
-        lines=line_lists,
-        with_key=st.booleans(),
-    )
-    def place_order(
-        self, customer: str, channel: str, lines: list[tuple[str, int]], with_key: bool
-    ) -> Any:
-        self._changed()
-        request = Placement(customer, channel, tuple(lines))
-        key = None
-        if with_key:
-            self.keys_issued += 1
-            key = f"po-{self.keys_issued}"
-        if self.blocked[customer]:
-            with pytest.raises(errors.CustomerBlocked):
-                self.oms.place_order(**request.kwargs(self.customer_ids), idempotency_key=key)
-            return multiple()
-        free = self._free()
-        order = self.oms.place_order(**request.kwargs(self.customer_ids), idempotency_key=key)
-        assert order.id not in self.status
+    def _check_placed(
+        self,
+        order: OrderView,
+        customer: str,
+        lines: Sequence[tuple[str, int]],
+        free: dict[tuple[str, str], int],
+    ) -> None:
+        """A new order: the next number, open, reserved where the default policy says."""
+        assert order.id not in self.models
         self.numbers.append(order.number)
         assert order.number == order_number(len(self.numbers))
         assert order.status == "open"
+        assert order.payment_status == "not_invoiced"
         assert order.customer_id == self.customer_ids[customer]
-        assert order.idempotency_key == key
         assert [(line.sku, line.quantity) for line in order.lines] == list(lines)
         demand: Counter[str] = Counter()
         for sku, qty in lines:
@@ -300,30 +685,69 @@ class OrderToCashMachine(RuleBasedStateMachine):
         for sku, qty in demand.items():
             got = sum(q for (s, _), q in expected.items() if s == sku)
             assert backordered[sku] == qty - got, (sku, free, order.lines)
-        self.status[order.id] = "open"
-        self.owner[order.id] = customer
+        self.models[order.id] = OrderModel(
+            owner=customer,
+            status="open",
+            skus={line.line_no: line.sku for line in order.lines},
+        )
+
+    @rule(
+        customer=st.sampled_from(HANDLES),
+        channel=st.sampled_from(CHANNELS),
+        lines=line_lists,
+        with_key=st.booleans(),
+        blocked=st.none() | st.booleans(),
+    )
+    def place_order(
+        self,
+        customer: str,
+        channel: str,
+        lines: list[tuple[str, int]],
+        with_key: bool,
+        blocked: bool | None,
+    ) -> None:
+        """An order comes in (just before it, a customer may have been blocked or unblocked:
+        a blocked customer's order is refused)."""
+        self._changed()
+        self._block(blocked)
+        request = Placement(customer, channel, tuple(lines))
+        key = None
+        if with_key:
+            self.keys_issued += 1
+            key = f"po-{self.keys_issued}"
+        if self.blocked[customer]:
+            with pytest.raises(errors.CustomerBlocked):
+                self.oms.place_order(**request.kwargs(self.customer_ids), idempotency_key=key)
+            return
+        free = self._free()
+        order = self.oms.place_order(**request.kwargs(self.customer_ids), idempotency_key=key)
+        assert order.idempotency_key == key
+        self._check_placed(order, customer, lines, free)
         if key is not None:
             self.keys[key] = (request, order.id)
-        return order.id
 
     @precondition(lambda self: self.keys)
-    @rule(data=st.data())
-    def replay_same_request(self, data: st.DataObject) -> None:
-        """The same request under a used key gives the first order, and nothing new."""
+    @rule(
+        data=st.data(), change=st.sampled_from(["none", "quantity", "channel", "line", "customer"])
+    )
+    def replay_key(self, data: st.DataObject, change: str) -> None:
+        """A used idempotency key comes again: with the same request it gives the first order
+        and nothing new; with a different one it is refused and changes nothing."""
         self._changed()
         key = data.draw(st.sampled_from(sorted(self.keys)), label="key")
+        if change == "none":
+            self.replay_same_request(key)
+        else:
+            self.replay_different_request(key, change)
+
+    def replay_same_request(self, key: str) -> None:
         request, order_id = self.keys[key]
         before = self.oms.get_order(order_id)
         order = self.oms.place_order(**request.kwargs(self.customer_ids), idempotency_key=key)
         assert order.id == order_id
         assert order == before
 
-    @precondition(lambda self: self.keys)
-    @rule(data=st.data(), change=st.sampled_from(["quantity", "channel", "line", "customer"]))
-    def replay_different_request(self, data: st.DataObject, change: str) -> None:
-        """A used key with a different request is refused, and changes nothing."""
-        self._changed()
-        key = data.draw(st.sampled_from(sorted(self.keys)), label="key")
+    def replay_different_request(self, key: str, change: str) -> None:
         request, order_id = self.keys[key]
         (sku, qty), *rest = request.lines
         if change == "quantity":
@@ -342,77 +766,184 @@ class OrderToCashMachine(RuleBasedStateMachine):
         assert raised.value.existing_order_id == order_id
         assert self.oms.get_order(order_id) == before
 
-    @rule(order_id=orders, reason=st.sampled_from(["", "customer changed their mind"]))
-    def cancel_order(self, order_id: str, reason: str) -> None:
+    @precondition(lambda self: self.models)
+    @rule(data=st.data(), reason=st.sampled_from(["", "customer changed their mind"]))
+    def cancel_order(self, data: st.DataObject, reason: str) -> None:
+        """Cancel what is open: a credit note for what was invoiced beyond what is still
+        delivered, a refund of what was paid for it, the prepayment back. An order partly
+        shipped stays as it was for the rest; one shipped in full cannot be cancelled."""
         self._changed()
-        if self.status[order_id] not in ACTIVE:
+        active = [order_id for order_id, m in self.models.items() if m.status in ACTIVE]
+        order_id = self._pick(data, active, list(self.models), "order")
+        assert order_id is not None
+        model = self.models[order_id]
+        before = self.oms.get_order(order_id)
+        shipped = any(line.shipped for line in before.lines)
+        still_open = any(line.quantity - line.shipped - line.cancelled for line in before.lines)
+        if model.status not in ACTIVE or (shipped and not still_open):
             with pytest.raises(errors.InvalidStateTransition):
                 self.oms.cancel_order(order_id, reason=reason)
+            assert self.oms.get_order(order_id) == before
+            return
+        if "cancel after a partial credit" in KNOWN_BUGS and self._overcredits(before):
             return
         order = self.oms.cancel_order(order_id, reason=reason)
-        self.status[order_id] = "cancelled"
-        assert order.status == "cancelled"
+        if not shipped:
+            model.status = "cancelled"
+        for shipment in self.shipments.values():
+            if shipment.order_id == order_id and shipment.status == "pending":
+                shipment.status = "cancelled"  # not booked yet: it will not go
         assert order.reserved == 0
         assert order.backordered == 0
         assert all(line.cancelled == line.quantity - line.shipped for line in order.lines)
+        for invoice_id in model.invoices:
+            invoice = self.invoices[invoice_id]
+            over = {}
+            for line_no, units in invoice.creditable().items():
+                line = order.lines[line_no - 1]
+                excess = self._net_invoiced(order_id, line_no) - (
+                    line.quantity - line.cancelled - line.returned
+                )
+                if excess > 0:
+                    over[line_no] = min(excess, units)
+            if over:
+                self._credit(invoice, over)
+            self._refund(invoice, None)
+        if model.prepaid:
+            self.money[cash_account(model.paid_with)] -= model.prepaid
+            model.prepaid = ZERO
+        self._settle(order_id)  # what was shipped may be all delivered and paid for now
+        assert order.status == model.status
 
-    @rule(order_id=orders)
+    def _overcredits(self, order: OrderView) -> bool:
+        """Whether cancelling ``order`` now would make the library credit an invoice line
+        beyond what is left on it (see ``KNOWN_BUGS``)."""
+        net = {line.line_no: self._net_invoiced(order.id, line.line_no) for line in order.lines}
+        for invoice_id in self.models[order.id].invoices:
+            invoice = self.invoices[invoice_id]
+            for line_no, units in invoice.units.items():
+                line = order.lines[line_no - 1]
+                excess = net[line_no] - (line.shipped - line.returned)  # after the cancel
+                left = units - invoice.credited_units[line_no]
+                if excess > 0 and min(excess, units) > left:
+                    return True
+                net[line_no] -= max(min(excess, left), 0)
+        return False
+
+    @precondition(lambda self: self.models)
+    @rule(data=st.data(), hold=st.booleans())
+    def hold_or_release(self, data: st.DataObject, hold: bool) -> None:
+        """An order is put on hold (it keeps its reservations) or released; either only
+        from the state that allows it."""
+        if hold:
+            active = [order_id for order_id, m in self.models.items() if m.status == "open"]
+            order_id = self._pick(data, active, list(self.models), "order")
+            assert order_id is not None
+            self.hold_order(order_id)
+        else:
+            self.release_order(data)
+
     def hold_order(self, order_id: str) -> None:
         self._changed()
-        if self.status[order_id] != "open":
+        model = self.models[order_id]
+        if model.status != "open":
             with pytest.raises(errors.InvalidStateTransition):
                 self.oms.hold_order(order_id, reason="customer asked to wait")
             return
         before = self.oms.get_order(order_id)
         order = self.oms.hold_order(order_id, reason="customer asked to wait")
-        self.status[order_id] = "on_hold"
+        model.status = "on_hold"
         assert order.status == "on_hold"
         assert order.lines == before.lines  # a held order keeps its reservations
 
-    @precondition(lambda self: self.status)
-    @rule(data=st.data())
     def release_order(self, data: st.DataObject) -> None:
         self._changed()
-        held = sorted(order_id for order_id, status in self.status.items() if status == "on_hold")
-        if held and data.draw(st.booleans(), label="a held one"):
-            order_id = data.draw(st.sampled_from(held), label="order")
-        else:
-            order_id = data.draw(st.sampled_from(sorted(self.status)), label="order")
-        if self.status[order_id] != "on_hold":
+        held = [order_id for order_id, m in self.models.items() if m.status == "on_hold"]
+        order_id = self._pick(data, held, list(self.models), "order")
+        assert order_id is not None
+        model = self.models[order_id]
+        if model.status != "on_hold":
             with pytest.raises(errors.InvalidStateTransition):
                 self.oms.release_order(order_id)
             return
+        if "release does not complete" in KNOWN_BUGS and self._done(
+            self.oms.get_order(order_id), self.oms.order_invoices(order_id)
+        ):
+            return
         order = self.oms.release_order(order_id)
-        self.status[order_id] = "open"
+        model.status = "open"
         assert order.status == "open"
 
-    @rule(blocked=st.booleans())
-    def toggle_block(self, blocked: bool) -> None:
-        self._changed()
+    def _block(self, blocked: bool | None) -> None:
+        """The customer who can be blocked is blocked or unblocked (or left as they are)."""
+        if blocked is None:
+            return
         view = self.oms.update_customer(self.customer_ids[BLOCKABLE], blocked=blocked)
         assert view.blocked is blocked
         self.blocked[BLOCKABLE] = blocked
 
+    def _days_pass(self, data: st.DataObject) -> None:
+        """Business days pass: invoices fall due, and a new year starts new number series."""
+        days = data.draw(st.sampled_from([0, 0, 1, 7, 14, 30, 45, 90, 200]), label="days later")
+        self.clock.advance(timedelta(days=days))
+
     # -- stock -------------------------------------------------------------------------------
 
-    @rule(sku=skus, code=locations, quantity=st.integers(min_value=1, max_value=30))
-    def receive_stock(self, sku: str, code: str, quantity: int) -> None:
+    @rule(
+        data=st.data(), kind=st.sampled_from(["receipt", "change", "count", "count short", "move"])
+    )
+    def stock_changes(self, data: st.DataObject, kind: str) -> None:
+        """Stock moves: a supplier receipt (with or without a unit cost), or a correction by a
+        change, to a counted figure, by a count that finds fewer units than are reserved, or a
+        move between locations."""
         self._changed()
+        if kind == "receipt":
+            self.receive_stock(
+                data.draw(skus, label="sku"),
+                data.draw(locations, label="location"),
+                data.draw(st.integers(min_value=1, max_value=30), label="quantity"),
+                data.draw(st.booleans(), label="with cost"),
+            )
+        elif kind == "change":
+            change = st.integers(min_value=-10, max_value=10).filter(bool)
+            self.adjust_stock_by_change(
+                data.draw(skus, label="sku"),
+                data.draw(locations, label="location"),
+                data.draw(change, label="change"),
+            )
+        elif kind == "count":
+            self.adjust_stock_to_count(
+                data.draw(skus, label="sku"),
+                data.draw(locations, label="location"),
+                data.draw(st.integers(min_value=0, max_value=30), label="counted"),
+            )
+        elif kind == "count short":
+            self.count_below_reserved(data)
+        else:
+            self.move_stock(data)
+
+    def receive_stock(self, sku: str, code: str, quantity: int, with_cost: bool) -> None:
         on_hand, reserved = self._at(sku, code)
         backordered = self.oms.availability(sku).backordered
+        cost = unit_cost(sku) or Decimal("1.05")
         receipt = self.oms.receive_stock(
-            sku=sku, location=code, quantity=quantity, supplier="Stuhlwerk AG", reference="DN-1"
+            sku=sku,
+            location=code,
+            quantity=quantity,
+            supplier="Stuhlwerk AG",
+            reference="DN-1",
+            unit_cost=eur(cost) if with_cost else None,
         )
         self.on_hand[sku, code] += quantity
         self.known_locations.add(code)
+        if with_cost:
+            self.receipts_cost += cost * quantity
         # open backorders take what is free here, oldest first
         served = min(backordered, on_hand + quantity - reserved)
         assert receipt.backorders_served == served
         assert self._at(sku, code) == (on_hand + quantity, reserved + served)
 
-    @rule(sku=skus, code=locations, change=st.integers(min_value=-10, max_value=10).filter(bool))
     def adjust_stock_by_change(self, sku: str, code: str, change: int) -> None:
-        self._changed()
         on_hand, reserved = self._at(sku, code)
         if on_hand + change < 0:
             before = self.oms.availability(sku)
@@ -425,18 +956,14 @@ class OrderToCashMachine(RuleBasedStateMachine):
         self.oms.adjust_stock(sku=sku, location=code, reason=reason, change=change)
         self._after_adjust(sku, code, on_hand, reserved, backordered, on_hand + change)
 
-    @rule(sku=skus, code=locations, counted=st.integers(min_value=0, max_value=30))
     def adjust_stock_to_count(self, sku: str, code: str, counted: int) -> None:
-        self._changed()
         on_hand, reserved = self._at(sku, code)
         backordered = self.oms.availability(sku).backordered
         self.oms.adjust_stock(sku=sku, location=code, reason="count", counted=counted)
         self._after_adjust(sku, code, on_hand, reserved, backordered, counted)
 
-    @rule(data=st.data())
     def count_below_reserved(self, data: st.DataObject) -> None:
         """A count finds fewer units than are reserved: those reservations lose their goods."""
-        self._changed()
         reserving = [
             (sku, row.location, row.reserved)
             for sku in SKUS
@@ -466,10 +993,8 @@ class OrderToCashMachine(RuleBasedStateMachine):
             expected_reserved = reserved
         assert self._at(sku, code) == (new, expected_reserved)
 
-    @rule(data=st.data())
     def move_stock(self, data: st.DataObject) -> None:
         """Move free units between locations; more than is free is refused, changing nothing."""
-        self._changed()
         free = {(sku, code): 0 for sku in SKUS for code in CODES}
         free.update(self._free())
         stocked = sorted(place for place, units in free.items() if units > 0)
@@ -481,7 +1006,7 @@ class OrderToCashMachine(RuleBasedStateMachine):
         else:
             quantity = data.draw(st.integers(units + 1, units + 3), label="quantity")
         before = self.oms.availability(sku)
-        on_hand, reserved = self._at(sku, source)
+        on_hand, reserved = self._at(sku, code=source)
         move = {"sku": sku, "from_location": source, "to_location": destination}
         if quantity > units:
             # nothing leaves a place that holds too little (or that does not exist yet)
@@ -497,6 +1022,729 @@ class OrderToCashMachine(RuleBasedStateMachine):
         self.on_hand[sku, destination] += quantity
         self.known_locations.add(destination)
         assert self._at(sku, source) == (on_hand - quantity, reserved)
+
+    # -- invoices and payments -----------------------------------------------------------------
+
+    @precondition(lambda self: self._anything_to_invoice())
+    @rule(data=st.data())
+    def issue_invoice(self, data: st.DataObject) -> None:
+        """Invoice what is ordered and not yet invoiced (and sent); a prepayment held for the
+        order pays for it first. Nothing left to invoice (or a cancelled order) is refused.
+        The customer may ask for the invoice again."""
+        snap = self._snap()
+        self._changed()
+        resend = data.draw(st.booleans(), label="asked for again")
+        eligible = [
+            order_id
+            for order_id, model in self.models.items()
+            if model.status != "cancelled" and self._to_invoice(snap.orders[order_id])
+        ]
+        order_id = self._pick(data, eligible, list(self.models), "order")
+        assert order_id is not None
+        self._days_pass(data)
+        model = self.models[order_id]
+        units = self._to_invoice(snap.orders[order_id])
+        if model.status == "cancelled" or not units:
+            with pytest.raises(errors.ValidationError):
+                self.oms.issue_invoice(order_id)
+            assert self.oms.order_invoices(order_id) == snap.invoices[order_id]
+            return
+        view = self.oms.issue_invoice(order_id)
+        total = document_total(units, model.skus)
+        covered = min(model.prepaid, total)
+        settlement = "prepaid" if covered == total else "receivable"
+        invoice = self._new_invoice(view, order_id, units, settlement)
+        invoice.paid = covered
+        model.prepaid -= covered
+        assert view.paid == eur(covered), view
+        assert view.sent_to, view
+        if resend:
+            assert self.oms.resend_invoice(view.id) == self.oms.get_invoice(view.id)
+        self._settle(order_id)
+
+    @precondition(lambda self: any(i.outstanding > 0 for i in self.invoices.values()))
+    @rule(data=st.data())
+    def pay_invoice(self, data: st.DataObject) -> None:
+        """Money for an invoice: all that is outstanding, a part, or too much (refused as an
+        overpayment, changing nothing)."""
+        self._changed()
+        size = data.draw(st.sampled_from(["all", "part", "too much"]), label="size")
+        method = data.draw(st.sampled_from(METHODS), label="method")
+        eligible = [i for i, inv in self.invoices.items() if inv.outstanding > 0]
+        invoice_id = self._pick(data, eligible, list(self.invoices), "invoice")
+        assert invoice_id is not None
+        self._days_pass(data)
+        invoice = self.invoices[invoice_id]
+        outstanding = invoice.outstanding
+        if size == "part" and outstanding > CENT:
+            cents = data.draw(st.integers(1, int(outstanding * 100) - 1), label="cents")
+            amount = Decimal(cents) / 100
+        elif size != "too much" and outstanding > 0:
+            amount = outstanding
+        else:
+            cents = data.draw(st.integers(1, 5000), label="cents too many")
+            amount = max(outstanding, ZERO) + Decimal(cents) / 100
+        pay: dict[str, Any] = {"invoice_id": invoice_id, "amount": eur(amount), "method": method}
+        if amount > outstanding:
+            self._refused(
+                errors.Overpayment, invoice.order_id, lambda: self.oms.record_payment(**pay)
+            )
+            return
+        payment = self.oms.record_payment(**pay, reference=self._reference())
+        assert (payment.kind, payment.amount, payment.invoice_id) == (
+            "payment",
+            eur(amount),
+            invoice_id,
+        )
+        invoice.paid += amount
+        self._receive_money(invoice.order_id, amount, method)
+        self._settle(invoice.order_id)
+
+    def _refused(self, error: type[Exception], order_id: str, call: Any) -> None:
+        """``call`` raises ``error`` and changes neither the ledger nor the order's documents."""
+        ledger = self.oms.trial_balance()
+        invoices = self.oms.order_invoices(order_id)
+        order = self.oms.get_order(order_id)
+        with pytest.raises(error):
+            call()
+        assert self.oms.trial_balance() == ledger
+        assert self.oms.order_invoices(order_id) == invoices
+        assert self.oms.get_order(order_id) == order
+
+    @precondition(lambda self: self._anything_to_invoice())
+    @rule(data=st.data())
+    def pay_order(self, data: st.DataObject) -> None:
+        """Money for an order before its invoice: a prepayment held for it, or, when a
+        prepayment, card or cash customer pays the whole rest, a cash sale (invoice and payment
+        in one). More than the uninvoiced rest is an overpayment; a cancelled order takes none."""
+        snap = self._snap()
+        self._changed()
+        size = data.draw(st.sampled_from(["rest", "part", "too much"]), label="size")
+        method = data.draw(st.sampled_from(METHODS), label="method")
+        rests = {}
+        for candidate, model in self.models.items():
+            units = self._to_invoice(snap.orders[candidate])
+            rests[candidate] = (units, document_total(units, model.skus) - model.prepaid)
+        eligible = [
+            candidate
+            for candidate, (units, rest) in rests.items()
+            if self.models[candidate].status != "cancelled" and rest > 0
+        ]
+        order_id = self._pick(data, eligible, list(self.models), "order")
+        assert order_id is not None
+        model = self.models[order_id]
+        units, rest = rests[order_id]
+        if size == "part" and rest > CENT:
+            cents = data.draw(st.integers(1, int(rest * 100) - 1), label="cents")
+            amount = Decimal(cents) / 100
+        elif size == "rest" and rest > 0:
+            amount = rest
+        else:
+            cents = data.draw(st.integers(1, 5000), label="cents too many")
+            amount = max(rest, ZERO) + Decimal(cents) / 100
+        pay: dict[str, Any] = {"order_id": order_id, "amount": eur(amount), "method": method}
+        if model.status == "cancelled":
+            self._refused(errors.ValidationError, order_id, lambda: self.oms.record_payment(**pay))
+            return
+        if amount > rest:
+            self._refused(errors.Overpayment, order_id, lambda: self.oms.record_payment(**pay))
+            return
+        payment = self.oms.record_payment(**pay, reference=self._reference())
+        assert payment.amount == eur(amount)
+        self._receive_money(order_id, amount, method)
+        preference = CUSTOMERS[model.owner]["payment_preference"]
+        if preference in CASH_SALE_PREFERENCES and amount == rest and units:
+            assert payment.kind == "cash_sale", payment
+            view = self.oms.get_invoice(payment.invoice_id)
+            invoice = self._new_invoice(view, order_id, units, "cash_sale")
+            invoice.paid = invoice.total
+            model.prepaid = ZERO
+            assert view.paid == view.total, view
+        else:
+            assert (payment.kind, payment.invoice_id) == ("prepayment", ""), payment
+            model.prepaid += amount
+        self._settle(order_id)
+
+    @precondition(lambda self: any(i.creditable() for i in self.invoices.values()))
+    @rule(data=st.data())
+    def issue_credit_note(self, data: st.DataObject) -> None:
+        """Credit an invoice in full or some units of a sku (spread over its lines of that
+        sku); what the customer overpaid is refunded at once, or held back as due. More than
+        is left to credit is refused."""
+        self._changed()
+        whole = data.draw(st.booleans(), label="whole")
+        refund = data.draw(st.booleans(), label="refund at once")
+        eligible = [i for i, inv in self.invoices.items() if inv.creditable()]
+        invoice_id = self._pick(data, eligible, list(self.invoices), "invoice")
+        assert invoice_id is not None
+        invoice = self.invoices[invoice_id]
+        lines: list[dict[str, Any]] | None = None
+        if whole:
+            units = invoice.creditable()
+            possible = bool(units)
+        else:
+            sku = data.draw(st.sampled_from(sorted({invoice.skus[n] for n in invoice.units})))
+            of_sku = sorted(n for n in invoice.units if invoice.skus[n] == sku)
+            invoiced = sum(invoice.units[n] for n in of_sku)
+            quantity = data.draw(st.integers(1, invoiced), label="quantity")
+            lines = [{"sku": sku, "quantity": quantity}]
+            left = invoice.creditable()
+            units = {}
+            for line_no in of_sku:  # spread over the sku's lines, in line order
+                take = min(quantity - sum(units.values()), left.get(line_no, 0))
+                if take > 0:
+                    units[line_no] = take
+            possible = sum(units.values()) == quantity
+        credit: dict[str, Any] = {
+            "reason": "price reduction agreed",
+            "lines": lines,
+            "refund": refund,
+        }
+        if not possible:
+            self._refused(
+                errors.ValidationError,
+                invoice.order_id,
+                lambda: self.oms.issue_credit_note(invoice_id, **credit),
+            )
+            return
+        note = self.oms.issue_credit_note(invoice_id, **credit)
+        total = self._credit(invoice, units)
+        assert note.number == self.credit_notes[-1]
+        assert (note.invoice_id, note.order_id) == (invoice_id, invoice.order_id)
+        assert {line.order_line_no: line.quantity for line in note.lines} == units
+        assert note.total == eur(total), (note, total)
+        if refund:
+            self._refund(invoice, None)
+        self._settle(invoice.order_id)
+
+    @precondition(lambda self: any(i.outstanding < 0 for i in self.invoices.values()))
+    @rule(data=st.data())
+    def pay_refund(self, data: st.DataObject) -> None:
+        """Pay out a refund held back on an invoice: all of it, a part, or too much (refused)."""
+        self._changed()
+        size = data.draw(st.sampled_from(["all", "part", "too much"]), label="size")
+        method = data.draw(st.sampled_from((None, *METHODS)), label="method")
+        eligible = [i for i, inv in self.invoices.items() if inv.outstanding < 0]
+        invoice_id = self._pick(data, eligible, list(self.invoices), "invoice")
+        assert invoice_id is not None
+        invoice = self.invoices[invoice_id]
+        due = -invoice.outstanding
+        amount: Decimal | None = None
+        if size == "part" and due > CENT:
+            amount = Decimal(data.draw(st.integers(1, int(due * 100) - 1), label="cents")) / 100
+        elif size == "too much" or due <= 0:
+            cents = data.draw(st.integers(1, 5000), label="cents too many")
+            amount = max(due, ZERO) + Decimal(cents) / 100
+        refund: dict[str, Any] = {
+            "amount": None if amount is None else eur(amount),
+            "method": method,
+        }
+        if due <= 0 or (amount is not None and amount > due):
+            self._refused(
+                errors.ValidationError,
+                invoice.order_id,
+                lambda: self.oms.pay_refund(invoice_id, **refund),
+            )
+            return
+        payment = self.oms.pay_refund(invoice_id, **refund)
+        paid_out = due if amount is None else amount
+        assert (payment.kind, payment.amount) == ("refund", eur(paid_out)), payment
+        invoice.refunded += paid_out
+        used = method or self.models[invoice.order_id].paid_with
+        assert payment.method == used
+        self.money[cash_account(used)] -= paid_out
+        self._settle(invoice.order_id)
+
+    # -- shipping and delivery -----------------------------------------------------------------
+
+    def _shippable(self, order: OrderView) -> dict[tuple[int, str], int]:
+        """Reserved units per (line, location) not yet promised to a pending shipment."""
+        free = {
+            (line.line_no, code): units
+            for line in order.lines
+            for code, units in line.allocations.items()
+        }
+        for shipment in self.shipments.values():
+            if shipment.order_id == order.id and shipment.status == "pending":
+                for line_no, _, units in shipment.lines:
+                    free[line_no, shipment.location] = (
+                        free.get((line_no, shipment.location), 0) - units
+                    )
+        return free
+
+    @precondition(lambda self: self._anything_to_ship())
+    @rule(data=st.data())
+    def ship_order(self, data: st.DataObject) -> None:
+        """Ship what is reserved at one location, all of it or some units per sku. Only an
+        open order ships; reservations at several locations need the location named; nothing
+        reserved there, or more than is, is refused. A parcel booking may fail: the shipment
+        then waits, pending, and the stock stays reserved."""
+        snap = self._snap()
+        self._changed()
+        carrier = data.draw(st.sampled_from(CARRIERS), label="carrier")
+        name_location = data.draw(st.booleans(), label="name the location")
+        some_lines = data.draw(st.booleans(), label="some units only")
+        eligible = [
+            order_id
+            for order_id, model in self.models.items()
+            if model.status == "open"
+            and any(units > 0 for units in self._shippable(snap.orders[order_id]).values())
+        ]
+        order_id = self._pick(data, eligible, list(self.models), "order")
+        assert order_id is not None
+        model = self.models[order_id]
+        order = snap.orders[order_id]
+        free = self._shippable(order)
+        places = sorted({code for (_, code), units in free.items() if units > 0})
+        location = None
+        if name_location:
+            if bool(places) and data.draw(st.booleans(), label="a location with units"):
+                location = data.draw(st.sampled_from(places), label="location")
+            else:
+                location = data.draw(locations, label="location")
+        where = location if location is not None else (places[0] if len(places) == 1 else None)
+        wanted: Counter[str] | None = None
+        if some_lines and where is not None:
+            wanted = Counter()
+            for line in order.lines:
+                units = free.get((line.line_no, where), 0)
+                if data.draw(st.booleans(), label=f"ship some {line.sku}"):
+                    wanted[line.sku] += data.draw(st.integers(1, max(units, 0) + 1))
+            if not wanted:
+                wanted[order.lines[0].sku] = 1
+        taken: list[tuple[int, str, int]] = []
+        rest = Counter(wanted)
+        for line in order.lines:
+            units = free.get((line.line_no, where), 0) if where is not None else 0
+            take = units if wanted is None else min(units, rest[line.sku])
+            if take > 0:
+                taken.append((line.line_no, line.sku, take))
+                rest[line.sku] -= take
+        arguments: dict[str, Any] = {"carrier": carrier, "location": location}
+        if wanted is not None:
+            arguments["lines"] = [{"sku": s, "quantity": q} for s, q in sorted(wanted.items())]
+        if model.status != "open":
+            expected: type[Exception] | None = errors.InvalidStateTransition
+        elif where is None or not taken or any(q > 0 for q in rest.values()):
+            expected = errors.ValidationError
+        else:
+            expected = None
+        if expected is not None:
+            availability = [self.oms.availability(sku) for sku in SKUS]
+            with pytest.raises(expected):
+                self.oms.ship_order(order_id, **arguments)
+            assert [self.oms.availability(sku) for sku in SKUS] == availability
+            assert self.oms.order_shipments(order_id) == snap.shipments[order_id]
+            return
+        assert where is not None
+        parcel = self.oms.dependencies.carriers["parcel"]
+        assert isinstance(parcel, InMemoryCarrier)
+        fails = carrier == "parcel" and data.draw(st.booleans(), label="booking fails")
+        if fails:
+            parcel.fail_next(1)
+            try:
+                with pytest.raises(errors.CarrierError) as raised:
+                    self.oms.ship_order(order_id, **arguments)
+            finally:
+                parcel.fail_next(0)
+            shipment = self.oms.get_shipment(raised.value.details["shipment_id"])
+            assert shipment.status == "pending", shipment
+            assert shipment.booking_error, shipment
+            assert self.oms.get_order(order_id).lines == order.lines  # still reserved
+        else:
+            shipment = self.oms.ship_order(order_id, **arguments)
+            assert shipment.status == "booked", shipment
+            assert shipment.tracking_number, shipment
+            for _, sku, units in taken:
+                self.on_hand[sku, where] -= units
+        assert (shipment.order_id, shipment.location, shipment.carrier) == (
+            order_id,
+            where,
+            carrier,
+        )
+        assert [(ln.order_line_no, ln.sku, ln.quantity) for ln in shipment.lines] == taken
+        self.shipments[shipment.id] = ShipmentModel(
+            id=shipment.id,
+            order_id=order_id,
+            location=where,
+            lines=tuple(taken),
+            status=shipment.status,
+        )
+        self._settle(order_id)
+
+    def _pick_shipment(self, data: st.DataObject, statuses: frozenset[str]) -> ShipmentModel:
+        eligible = [s.id for s in self.shipments.values() if s.status in statuses]
+        shipment_id = self._pick(data, eligible, list(self.shipments), "shipment")
+        assert shipment_id is not None
+        return self.shipments[shipment_id]
+
+    @precondition(lambda self: self._with_shipments("pending"))
+    @rule(data=st.data())
+    def pending_shipment(self, data: st.DataObject) -> None:
+        """A shipment whose booking failed is booked again, or cancelled."""
+        if data.draw(st.booleans(), label="book again"):
+            self.retry_booking(data)
+        else:
+            self.cancel_pending_shipment(data)
+
+    def retry_booking(self, data: st.DataObject) -> None:
+        """Book a pending shipment again. A held order's shipment waits; an open order's
+        ships if its units are still reserved, otherwise the booking is undone and the
+        shipment cancelled."""
+        snap = self._snap()
+        self._changed()
+        shipment = self._pick_shipment(data, frozenset({"pending"}))
+        if shipment.status != "pending":
+            view = self.oms.book_shipment(shipment.id)  # nothing to do
+            assert view == self.oms.get_shipment(shipment.id)
+            assert view.status == shipment.status
+            return
+        order = snap.orders[shipment.order_id]
+        if self.models[order.id].status != "open":  # held: it waits for the release
+            with pytest.raises(errors.InvalidStateTransition):
+                self.oms.book_shipment(shipment.id)
+            assert self.oms.get_shipment(shipment.id).status == "pending"
+            return
+        ships = all(
+            order.lines[line_no - 1].allocations.get(shipment.location, 0) >= units
+            for line_no, _, units in shipment.lines
+        )
+        if not ships:
+            availability = [self.oms.availability(sku) for sku in SKUS]
+            with pytest.raises((errors.ValidationError, errors.InsufficientStock)):
+                self.oms.book_shipment(shipment.id)
+            assert [self.oms.availability(sku) for sku in SKUS] == availability
+            shipment.status = "cancelled"
+            assert self.oms.get_shipment(shipment.id).status == "cancelled"
+            return
+        view = self.oms.book_shipment(shipment.id)
+        assert view.status == "booked", view
+        assert view.tracking_number, view
+        shipment.status = "booked"
+        for _, sku, units in shipment.lines:
+            self.on_hand[sku, shipment.location] -= units
+        self._settle(order.id)
+
+    def cancel_pending_shipment(self, data: st.DataObject) -> None:
+        """A pending shipment can be cancelled (its units stay reserved); no other can."""
+        self._changed()
+        shipment = self._pick_shipment(data, frozenset({"pending"}))
+        if shipment.status != "pending":
+            with pytest.raises(errors.InvalidStateTransition):
+                self.oms.cancel_shipment(shipment.id)
+            return
+        assert self.oms.cancel_shipment(shipment.id).status == "cancelled"
+        shipment.status = "cancelled"
+
+    @precondition(lambda self: self._with_shipments("booked", "in_transit"))
+    @rule(data=st.data())
+    def shipment_news(self, data: st.DataObject) -> None:
+        """News of a shipment on its way: a carrier's tracking event, or the driver's proof
+        of delivery."""
+        if data.draw(st.booleans(), label="tracking event"):
+            self.record_tracking(data, data.draw(st.sampled_from(TRACKING), label="status"))
+        else:
+            self.confirm_delivery(data)
+
+    def record_tracking(self, data: st.DataObject, status: str) -> None:
+        """A carrier's tracking event moves a booked shipment: in transit, delivered, or (now
+        and then) returned to sender, which fails it and brings its units back on hand,
+        reserved for the order again. Shipments not on the way refuse it."""
+        self._changed()
+        if not data.draw(st.integers(0, 9), label="not returned to sender"):
+            status = "returned_to_sender"
+        shipment = self._pick_shipment(data, frozenset({"booked", "in_transit"}))
+        if shipment.status not in ("booked", "in_transit"):
+            with pytest.raises(errors.InvalidStateTransition):
+                self.oms.record_tracking(shipment.id, status=status)
+            return
+        view = self.oms.record_tracking(shipment.id, status=status)
+        shipment.status = {"delivered": "delivered", "returned_to_sender": "failed"}.get(
+            status, "in_transit"
+        )
+        if shipment.status == "failed":
+            for _, sku, units in shipment.lines:
+                self.on_hand[sku, shipment.location] += units
+        assert view.status == shipment.status, view
+        self._settle(shipment.order_id)
+
+    def confirm_delivery(self, data: st.DataObject) -> None:
+        """The driver's proof of delivery delivers a shipment on the way, and no other."""
+        self._changed()
+        shipment = self._pick_shipment(data, frozenset({"booked", "in_transit"}))
+        proof = f"signed for {shipment.id}"
+        if shipment.status not in ("booked", "in_transit"):
+            with pytest.raises(errors.InvalidStateTransition):
+                self.oms.confirm_delivery(shipment.id, proof=proof)
+            return
+        view = self.oms.confirm_delivery(shipment.id, proof=proof)
+        assert (view.status, view.proof_of_delivery) == ("delivered", proof), view
+        assert view.delivered_at == self.clock.now()
+        shipment.status = "delivered"
+        self._settle(shipment.order_id)
+
+    # -- returns and exchanges -----------------------------------------------------------------
+
+    def _returnable(self, order: OrderView) -> dict[int, int]:
+        """Delivered units per line not returned and not promised to an open return."""
+        left = {line.line_no: line.delivered - line.returned for line in order.lines}
+        for request in self.returns.values():
+            if request.order_id == order.id and request.status == "requested":
+                for line_no, _, units in request.lines:
+                    left[line_no] -= units
+        return left
+
+    def _draw_return(
+        self, data: st.DataObject, order: OrderView, many: bool
+    ) -> tuple[list[tuple[str, int]], bool]:
+        """Skus and units to take back (now and then more than can be), and whether they can."""
+        left = self._returnable(order)
+        per_sku: Counter[str] = Counter()
+        for line in order.lines:
+            per_sku[line.sku] += left[line.line_no]
+        choices = sorted({line.sku for line in order.lines})
+        with_units = sorted(sku for sku in choices if per_sku[sku] > 0)
+        picked = data.draw(
+            st.lists(
+                st.sampled_from(with_units or choices), min_size=1, max_size=2 if many else 1
+            ).map(lambda items: sorted(set(items))),
+            label="skus",
+        )
+        items = [
+            (sku, data.draw(st.integers(1, max(per_sku[sku], 0) + 1), label=f"{sku} units"))
+            for sku in picked
+        ]
+        return items, all(units <= per_sku[sku] for sku, units in items)
+
+    def _expected_return_lines(
+        self, order: OrderView, items: list[tuple[str, int]]
+    ) -> tuple[tuple[int, str, int], ...]:
+        left = self._returnable(order)
+        lines = []
+        for sku, wanted in items:
+            for line in order.lines:
+                if line.sku != sku:
+                    continue
+                take = min(wanted, left[line.line_no])
+                if take > 0:
+                    lines.append((line.line_no, sku, take))
+                    left[line.line_no] -= take
+                    wanted -= take
+        return tuple(lines)
+
+    def _can_return(self, snap: Snapshot) -> list[str]:
+        return [
+            order_id
+            for order_id, model in self.models.items()
+            if model.status != "cancelled"
+            and any(units > 0 for units in self._returnable(snap.orders[order_id]).values())
+        ]
+
+    @precondition(lambda self: self._anything_to_return())
+    @rule(data=st.data())
+    def take_back(self, data: st.DataObject) -> None:
+        """The customer sends delivered units back: a plain return (of one sku or two), or
+        (one time in three) an exchange."""
+        if data.draw(st.integers(0, 2), label="exchange") == 0:
+            self.exchange(data)
+        else:
+            self.request_return(data, data.draw(st.booleans(), label="two skus"))
+
+    def request_return(self, data: st.DataObject, many: bool) -> None:
+        """An RMA for delivered units; more than was delivered and not yet returned (or any
+        unit of a cancelled order) is refused."""
+        snap = self._snap()
+        self._changed()
+        order_id = self._pick(data, self._can_return(snap), list(self.models), "order")
+        assert order_id is not None
+        order = snap.orders[order_id]
+        items, possible = self._draw_return(data, order, many=many)
+        lines = [{"sku": sku, "quantity": units} for sku, units in items]
+        if self.models[order_id].status == "cancelled" or not possible:
+            expected = (
+                errors.InvalidStateTransition
+                if self.models[order_id].status == "cancelled"
+                else errors.ValidationError
+            )
+            with pytest.raises(expected):
+                self.oms.request_return(order_id, lines=lines, reason="damaged in transit")
+            return
+        view = self.oms.request_return(order_id, lines=lines, reason="damaged in transit")
+        expected_lines = self._expected_return_lines(order, items)
+        assert tuple((ln.order_line_no, ln.sku, ln.quantity) for ln in view.lines) == (
+            expected_lines
+        )
+        assert (view.status, view.order_id) == ("requested", order_id), view
+        self.returns[view.id] = ReturnModel(view.id, order_id, expected_lines, "requested")
+
+    def exchange(self, data: st.DataObject) -> None:
+        """A return plus a replacement order placed at once (the same checks as a return,
+        and the customer must not be blocked)."""
+        snap = self._snap()
+        self._changed()
+        replacement = data.draw(line_lists, label="replacement")
+        order_id = self._pick(data, self._can_return(snap), list(self.models), "order")
+        assert order_id is not None
+        model = self.models[order_id]
+        order = snap.orders[order_id]
+        items, possible = self._draw_return(data, order, many=False)
+        arguments: dict[str, Any] = {
+            "return_lines": [{"sku": sku, "quantity": units} for sku, units in items],
+            "replacement_lines": [{"sku": sku, "quantity": units} for sku, units in replacement],
+            "reason": "wrong colour",
+        }
+        if model.status == "cancelled":
+            expected: type[Exception] | None = errors.InvalidStateTransition
+        elif not possible:
+            expected = errors.ValidationError
+        elif self.blocked[model.owner]:
+            expected = errors.CustomerBlocked
+        else:
+            expected = None
+        if expected is not None:
+            with pytest.raises(expected):
+                self.oms.exchange(order_id, **arguments)
+            return
+        free = self._free()
+        result = self.oms.exchange(order_id, **arguments)
+        rma, new = result.return_request, result.replacement_order
+        expected_lines = self._expected_return_lines(order, items)
+        assert tuple((ln.order_line_no, ln.sku, ln.quantity) for ln in rma.lines) == (
+            expected_lines
+        )
+        assert (rma.status, rma.replacement_order_id) == ("requested", new.id), rma
+        assert new.channel == order.channel
+        self._check_placed(new, model.owner, replacement, free)
+        self.returns[rma.id] = ReturnModel(rma.id, order_id, expected_lines, "requested", new.id)
+
+    def _home(self, order_id: str, line_no: int) -> str:
+        """Where returned units go back by default: where the line was delivered from."""
+        for shipment in self.shipments.values():
+            if (
+                shipment.order_id == order_id
+                and shipment.status == "delivered"
+                and any(line[0] == line_no for line in shipment.lines)
+            ):
+                return shipment.location
+        return self._location_order()[0]
+
+    @precondition(lambda self: self._with_returns())
+    @rule(data=st.data())
+    def settle_return(self, data: st.DataObject) -> None:
+        """A requested return is received, restocked or written off, or (one time in four)
+        rejected."""
+        if data.draw(st.integers(0, 3), label="reject") == 0:
+            self.reject_return(data)
+        else:
+            self.receive_return(data, data.draw(st.booleans(), label="restock"))
+
+    def receive_return(self, data: st.DataObject, restock: bool) -> None:
+        """Goods back: restocked (where they came from, or where named) or written off; the
+        units that were invoiced are credited, and what was paid for them refunded (for an
+        exchange, carried over to the replacement order first)."""
+        snap = self._snap()
+        self._changed()
+        location = data.draw(st.none() | locations, label="location")
+        method = data.draw(st.sampled_from((None, *METHODS)), label="refund method")
+        eligible = [r.id for r in self.returns.values() if r.status == "requested"]
+        return_id = self._pick(data, eligible, list(self.returns), "return")
+        assert return_id is not None
+        request = self.returns[return_id]
+        arguments: dict[str, Any] = {
+            "restock": restock,
+            "location": location,
+            "refund_method": method,
+        }
+        if request.status != "requested":
+            with pytest.raises(errors.InvalidStateTransition):
+                self.oms.receive_return(return_id, **arguments)
+            return
+        # the returned units that were invoiced are credited, invoice by invoice
+        returned = Counter({line_no: units for line_no, _, units in request.lines})
+        to_credit = Counter(returned)
+        notes: list[tuple[InvoiceModel, dict[int, int]]] = []
+        for invoice_id in self.models[request.order_id].invoices:
+            invoice = self.invoices[invoice_id]
+            take = {
+                line_no: min(to_credit[line_no], units)
+                for line_no, units in invoice.creditable().items()
+                if to_credit[line_no]
+            }
+            if take:
+                to_credit.subtract(take)
+                notes.append((invoice, take))
+        # (once this is fixed, the model has to pay the prepayment back as the fix does)
+        if "return does not release a prepayment" in KNOWN_BUGS:
+            order = snap.orders[request.order_id]
+            credited_units = returned - to_credit
+            if self.models[order.id].prepaid > self._rest_after(order, returned, credited_units):
+                return
+        where = location or self._home(request.order_id, request.lines[0][0])
+        view = self.oms.receive_return(return_id, **arguments)
+        request.status = "received"
+        for _, sku, units in request.lines:
+            if restock:
+                self.on_hand[sku, where] += units
+                self.known_locations.add(where)
+            else:
+                self.written_off_cost += unit_cost(sku) * units
+        refunded = False
+        for invoice, take in notes:
+            self._credit(invoice, take)
+            if request.replacement:
+                self._carry_over(invoice, request.replacement)
+            refunded = bool(self._refund(invoice, method)) or refunded
+        credited = bool(notes)
+        assert (view.status, view.restocked, view.location) == ("received", restock, where)
+        assert bool(view.credit_note_id) == credited, view
+        assert bool(view.refund_id) == refunded, view
+        self._settle(request.order_id)
+
+    def reject_return(self, data: st.DataObject) -> None:
+        """A requested return is refused: nothing comes back, nothing is credited, and the
+        units can be asked for again. One received or rejected already cannot be."""
+        self._changed()
+        eligible = [r.id for r in self.returns.values() if r.status == "requested"]
+        return_id = self._pick(data, eligible, list(self.returns), "return")
+        assert return_id is not None
+        request = self.returns[return_id]
+        if request.status != "requested":
+            with pytest.raises(errors.InvalidStateTransition):
+                self.oms.reject_return(return_id, reason="not bought here")
+            return
+        view = self.oms.reject_return(return_id, reason="not bought here")
+        assert (view.status, view.rejection_reason) == ("rejected", "not bought here"), view
+        assert not view.credit_note_id, view
+        request.status = "rejected"
+
+    def _rest_after(
+        self, order: OrderView, returned: Counter[int], credited: Counter[int]
+    ) -> Decimal:
+        """What would be left to invoice on ``order`` once ``returned`` units are back and
+        ``credited`` units credited."""
+        units = {}
+        for line in order.lines:
+            no = line.line_no
+            target = line.quantity - line.cancelled - line.returned - returned[no]
+            already = self._net_invoiced(order.id, no) - credited[no]
+            if target > already:
+                units[no] = target - already
+        return document_total(units, self.models[order.id].skus)
+
+    def _carry_over(self, invoice: InvoiceModel, replacement_id: str) -> None:
+        """What the customer is owed moves to the replacement as a prepayment, up to its
+        uninvoiced price."""
+        due = -invoice.outstanding
+        if due <= 0:
+            return
+        replacement = self.models[replacement_id]
+        units = self._to_invoice(self.oms.get_order(replacement_id))
+        if not units:
+            return
+        amount = min(due, document_total(units, replacement.skus) - replacement.prepaid)
+        if amount > 0:
+            invoice.refunded += amount
+            replacement.prepaid += amount
 
     # -- invariants --------------------------------------------------------------------------
 
@@ -552,19 +1800,180 @@ class OrderToCashMachine(RuleBasedStateMachine):
                 else:
                     assert line.quantity >= accounted, (order.number, line)
                 assert line.shipped >= line.delivered >= line.returned >= 0, (order.number, line)
+                invoiced = self._net_invoiced(order.id, line.line_no)
+                assert 0 <= invoiced <= line.quantity - line.cancelled - line.returned, (
+                    order.number,
+                    line,
+                    invoiced,
+                )
+
+    @invariant()
+    def shipments_and_returns_account_for_the_lines(self) -> None:
+        """Shipped units left in booked shipments, delivered ones arrived in delivered
+        shipments, returned ones came back in received returns."""
+        snap = self._snap()
+        shipped: Counter[tuple[str, int]] = Counter()
+        delivered: Counter[tuple[str, int]] = Counter()
+        returned: Counter[tuple[str, int]] = Counter()
+        for shipment in self.shipments.values():
+            for line_no, _, units in shipment.lines:
+                if shipment.status in LEFT:
+                    shipped[shipment.order_id, line_no] += units
+                if shipment.status == "delivered":
+                    delivered[shipment.order_id, line_no] += units
+        for request in self.returns.values():
+            if request.status == "received":
+                for line_no, _, units in request.lines:
+                    returned[request.order_id, line_no] += units
+        for order in snap.orders.values():
+            for line in order.lines:
+                key = (order.id, line.line_no)
+                assert line.shipped == shipped[key], (order.number, line)
+                assert line.delivered == delivered[key], (order.number, line)
+                assert line.returned == returned[key], (order.number, line)
+            listed = [(s.id, s.status) for s in snap.shipments[order.id]]
+            mine = [(s.id, s.status) for s in self.shipments.values() if s.order_id == order.id]
+            assert listed == mine, order.number
 
     @invariant()
     def every_order_is_in_a_legal_state(self) -> None:
-        orders = self._snap().orders
-        assert set(orders) == set(self.status)
-        for order_id, order in orders.items():
+        snap = self._snap()
+        assert set(snap.orders) == set(self.models)
+        for order_id, order in snap.orders.items():
+            model = self.models[order_id]
+            invoices = snap.invoices[order_id]
             assert order.status in LEGAL_STATUSES, order.number
-            assert order.status == self.status[order_id], order.number
+            assert order.status == model.status, order.number
             assert order.fulfillment_status == expected_fulfillment(order), order.number
-            assert order.payment_status == "not_invoiced", order.number
-            assert order.customer_id == self.customer_ids[self.owner[order_id]], order.number
+            assert order.payment_status == expected_payment_status(invoices), order.number
+            assert order.customer_id == self.customer_ids[model.owner], order.number
             if order.status == "on_hold":
                 assert order.hold_reason, order.number
+            if order.status == "completed":
+                assert all(
+                    line.delivered + line.cancelled == line.quantity for line in order.lines
+                ), order.number
+            if order.status == "cancelled":  # no reservation (above), no open receivable
+                assert all(i.outstanding.amount == 0 for i in invoices), order.number
+            # money held for an order is never more than what is left to invoice on it
+            rest = document_total(self._to_invoice(order), model.skus)
+            assert 0 <= model.prepaid <= rest, (order.number, model.prepaid, rest)
+            if order.status == "open":
+                assert not self._done(order, invoices), (
+                    f"{order.number} is delivered, invoiced and settled but still open"
+                )
+
+    @invariant()
+    def invoices_match_the_model(self) -> None:
+        """Every invoice as issued, with the money the model expects; the money side always
+        reads outstanding = total - credited - paid + refunded."""
+        snap = self._snap()
+        for order_id, invoices in snap.invoices.items():
+            assert [i.id for i in invoices] == self.models[order_id].invoices
+            for view in invoices:
+                model = self.invoices[view.id]
+                assert view.number == model.number
+                assert {ln.order_line_no: ln.quantity for ln in view.lines} == model.units
+                assert view.settlement == model.settlement
+                assert view.due_date == model.due
+                figures = (view.total, view.paid, view.credited, view.refunded, view.outstanding)
+                expected = (model.total, model.paid, model.credited, model.refunded)
+                assert figures == (*map(eur, expected), eur(model.outstanding)), view
+                if model.credited and model.credited == model.total:
+                    status = "credited"
+                elif model.outstanding > 0:
+                    status = "partially_paid" if model.paid else "open"
+                else:
+                    status = "paid"
+                assert view.status == status, view
+
+    @invariant()
+    def document_numbers_are_unique_and_gapless(self) -> None:
+        snap = self._snap()
+        numbers = [i.number for invoices in snap.invoices.values() for i in invoices]
+        assert sorted(numbers) == sorted(i.number for i in self.invoices.values())
+        gapless_per_year(numbers, "INV")
+        notes = [e.reference for e in snap.journal if e.description.startswith("Credit note ")]
+        assert notes == self.credit_notes
+        gapless_per_year(notes, "CN")
+
+    @invariant()
+    def the_ledger_balances(self) -> None:
+        """Every entry balances, entries are never changed, debits equal credits in total."""
+        snap = self._snap()
+        for entry in snap.journal:
+            currencies = {p.amount.currency for p in entry.postings}
+            assert len(entry.postings) >= 2, entry
+            assert currencies == {"EUR"}, entry
+            assert all(p.amount.amount > 0 for p in entry.postings), entry
+            debit = sum((p.amount.amount for p in entry.postings if p.side == "debit"), ZERO)
+            credit = sum((p.amount.amount for p in entry.postings if p.side == "credit"), ZERO)
+            assert debit == credit, entry
+        assert snap.journal[: len(self.journal_seen)] == self.journal_seen
+        self.journal_seen = list(snap.journal)
+        balance = snap.trial_balance
+        assert balance.balanced, balance
+        assert set(balance.total_debit) <= {"EUR"}, balance
+        debit = sum((line.debit for line in balance.lines), ZERO)
+        credit = sum((line.credit for line in balance.lines), ZERO)
+        assert balance.total_debit.get("EUR", ZERO) == debit == credit, balance
+        for line in balance.lines:
+            assert line.balance == line.debit - line.credit, line
+
+    @invariant()
+    def accounts_hold_what_the_documents_say(self) -> None:
+        """Receivables are the invoices' outstanding amounts; prepayments what orders hold;
+        cash and bank the money that moved; revenue and output tax per rate what was invoiced
+        less what was credited; cost of goods sold what left and did not come back."""
+        snap = self._snap()
+        balance = snap.trial_balance
+        outstanding = sum(
+            (i.outstanding.amount for invoices in snap.invoices.values() for i in invoices), ZERO
+        )
+        assert balance.balance(RECEIVABLES, "EUR") == outstanding
+        cogs = sum(
+            (
+                unit_cost(line.sku) * (line.shipped - line.returned)
+                for order in snap.orders.values()
+                for line in order.lines
+            ),
+            ZERO,
+        )
+        expected: defaultdict[str, Decimal] = defaultdict(
+            Decimal,
+            {
+                RECEIVABLES: sum((i.outstanding for i in self.invoices.values()), ZERO),
+                PREPAYMENTS: -sum((m.prepaid for m in self.models.values()), ZERO),
+                CASH: self.money[CASH],
+                BANK: self.money[BANK],
+                COGS: cogs,
+                WRITE_OFF: self.written_off_cost,
+                INVENTORY: self.receipts_cost - cogs - self.written_off_cost,
+                GRNI: -self.receipts_cost,
+            },
+        )
+        for invoice in self.invoices.values():
+            for rate, net in invoice.net.items():
+                expected[f"4000-{rate_suffix(rate)}"] -= net - invoice.credited_net.get(rate, 0)
+                tax = invoice.tax[rate] - invoice.credited_tax.get(rate, 0)
+                expected[f"2300-{rate_suffix(rate)}"] -= tax
+        for line in balance.lines:
+            assert line.account in expected, line
+        for account, amount in expected.items():
+            assert balance.balance(account, "EUR") == amount, (account, amount, balance)
+
+    @invariant()
+    def the_dunning_list_holds_what_is_overdue(self) -> None:
+        today = self._today()
+        expected = sorted(
+            (-(today - i.due).days, i.number, i.outstanding)
+            for i in self.invoices.values()
+            if i.outstanding > 0 and i.due < today
+        )
+        listed = [
+            (-r.days_overdue, r.invoice_number, r.outstanding.amount) for r in self._snap().overdue
+        ]
+        assert listed == expected
 
     @invariant()
     def order_totals_follow_the_tax_rules(self) -> None:
@@ -572,16 +1981,16 @@ class OrderToCashMachine(RuleBasedStateMachine):
         for order in self._snap().orders.values():
             nets: dict[Decimal, Decimal] = {}
             for line in order.lines:
-                price, rate, _, _ = PRODUCTS[line.sku]
-                assert line.unit_price == Money(price, "EUR"), (order.number, line)
+                unit_price, rate, _, _ = PRODUCTS[line.sku]
+                assert line.unit_price == Money(unit_price, "EUR"), (order.number, line)
                 assert line.tax_rate == Decimal(rate), (order.number, line)
-                assert line.net == Money(round_cents(Decimal(price) * line.quantity), "EUR")
-                nets[line.tax_rate] = nets.get(line.tax_rate, Decimal(0)) + line.net.amount
-            tax = sum((round_cents(net * rate) for rate, net in nets.items()), Decimal(0))
-            net = sum(nets.values(), Decimal(0))
-            assert order.net_total == Money(net, "EUR"), order.number
-            assert order.tax_total == Money(tax, "EUR"), order.number
-            assert order.total == Money(net + tax, "EUR"), order.number
+                assert line.net == eur(round_cents(Decimal(unit_price) * line.quantity))
+                nets[line.tax_rate] = nets.get(line.tax_rate, ZERO) + line.net.amount
+            tax = sum((round_cents(net * rate) for rate, net in nets.items()), ZERO)
+            net = sum(nets.values(), ZERO)
+            assert order.net_total == eur(net), order.number
+            assert order.tax_total == eur(tax), order.number
+            assert order.total == eur(net + tax), order.number
 
     @invariant()
     def order_numbers_are_unique_and_gapless(self) -> None:
@@ -604,12 +2013,38 @@ class OrderToCashMachine(RuleBasedStateMachine):
     def customer_profiles_count_their_orders(self) -> None:
         snap = self._snap()
         for handle, profile in snap.profiles.items():
-            mine = [o for o in snap.orders.values() if self.owner[o.id] == handle]
+            mine = [o for o in snap.orders.values() if self.models[o.id].owner == handle]
             assert profile.order_count == len(mine), handle
             assert profile.cancelled_count == sum(o.status == "cancelled" for o in mine), handle
             assert sum(profile.channels.values()) == len(mine), handle
-            volume = sum((o.total.amount for o in mine if o.status != "cancelled"), Decimal(0))
-            assert profile.order_volume.get("EUR", Money("0", "EUR")) == Money(volume, "EUR")
+            volume = sum((o.total.amount for o in mine if o.status != "cancelled"), ZERO)
+            assert profile.order_volume.get("EUR", eur(ZERO)) == eur(volume), handle
+            # what is owed plus what is on order and not invoiced, less prepayments
+            owed = sum(
+                (
+                    i.outstanding
+                    for i in self.invoices.values()
+                    if i.outstanding > 0 and self.models[i.order_id].owner == handle
+                ),
+                ZERO,
+            )
+            documents = 1
+            if "exposure counts cancelled units" in KNOWN_BUGS and any(
+                line.cancelled or line.returned
+                for order in mine
+                if order.status in ACTIVE
+                for line in order.lines
+            ):
+                continue
+            for order in mine:
+                if order.status in ACTIVE:
+                    model = self.models[order.id]
+                    units = self._to_invoice(order)
+                    owed += max(document_total(units, model.skus) - model.prepaid, ZERO)
+                    documents += len(model.invoices)
+            shown = profile.open_amount.get("EUR", eur(ZERO)).amount
+            # tax rounded per document rather than once per order may differ by cents
+            assert abs(shown - owed) <= CENT * documents, (handle, shown, owed)
 
     @invariant()
     def at_most_one_open_requisition_per_sku_and_location(self) -> None:
@@ -621,8 +2056,9 @@ class OrderToCashMachine(RuleBasedStateMachine):
     @invariant()
     def backorders_wait_only_while_sold_out(self) -> None:
         """A sku with open backorders has no free unit anywhere: whatever brings or frees a
-        unit (a receipt, a found unit, a move, a cancellation) serves the backorders, and units
-        a count takes from an order are reserved again where some are free."""
+        unit (a receipt, a found unit, a move, a cancellation, a restocked return) serves the
+        backorders, and units a count takes from an order are reserved again where some are
+        free."""
         for view in self._snap().availability.values():
             if view.backordered:
                 assert view.available == 0, view
@@ -634,5 +2070,153 @@ OrderToCashMachine.TestCase.settings = settings(
     deadline=None,
     derandomize=True,
     database=None,
+    suppress_health_check=list(HealthCheck),  # as Hypothesis does for state machines
 )
 TestOrderToCash = OrderToCashMachine.TestCase
+
+
+# -- the same machine on SQL storage -----------------------------------------------------------
+
+SQL_SETTINGS = settings(
+    max_examples=25,
+    stateful_step_count=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+class SqliteOrderToCashMachine(OrderToCashMachine):
+    """Each example on a fresh copy of a migrated, empty SQLite file."""
+
+    template: ClassVar[Path | None] = None
+    directory: ClassVar[Path | None] = None
+    counter: ClassVar[Iterator[int]] = itertools.count(1)
+
+    def new_oms(self, clock: FixedClock) -> OrderManagement:
+        assert self.template is not None
+        assert self.directory is not None
+        self.path = self.directory / f"orders-{next(self.counter)}.db"
+        shutil.copyfile(self.template, self.path)
+        return OrderManagement.from_url(
+            f"sqlite:///{self.path}", clock=clock, ids=SequentialIdGenerator()
+        )
+
+    def teardown(self) -> None:
+        super().teardown()
+        path: Path | None = getattr(self, "path", None)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+class PostgresOrderToCashMachine(OrderToCashMachine):
+    """Each example on the emptied tables of the run's PostgreSQL database."""
+
+    url: ClassVar[str | None] = None
+
+    def new_oms(self, clock: FixedClock) -> OrderManagement:
+        assert self.url is not None
+        empty_tables(self.url)
+        return OrderManagement.from_url(self.url, clock=clock, ids=SequentialIdGenerator())
+
+
+class TestOrderToCashSqlite(SqliteOrderToCashMachine.TestCase):  # type: ignore[misc,valid-type]
+    settings = SQL_SETTINGS
+
+    @pytest.fixture(autouse=True)
+    def _database(self, sqlite_template: Path, tmp_path: Path) -> Iterator[None]:
+        SqliteOrderToCashMachine.template = sqlite_template
+        SqliteOrderToCashMachine.directory = tmp_path
+        yield
+        SqliteOrderToCashMachine.template = SqliteOrderToCashMachine.directory = None
+
+
+class TestOrderToCashPostgres(PostgresOrderToCashMachine.TestCase):  # type: ignore[misc,valid-type]
+    settings = SQL_SETTINGS
+
+    @pytest.fixture(autouse=True)
+    def _database(self, postgres_url: str) -> Iterator[None]:
+        PostgresOrderToCashMachine.url = postgres_url
+        yield
+        PostgresOrderToCashMachine.url = None
+
+
+# -- the defects in KNOWN_BUGS, one short sequence each -----------------------------------------
+
+
+def known_bug(name: str) -> pytest.MarkDecorator:
+    """Expected to fail while ``name`` is listed in ``KNOWN_BUGS``; strictly, so that a fix
+    shows up as a failure until the name goes (and the machine takes the step again)."""
+    return pytest.mark.xfail(name in KNOWN_BUGS, reason=KNOWN_BUGS.get(name, ""), strict=True)
+
+
+def small_world(customer: str, stock: dict[str, int]) -> tuple[OrderManagement, str]:
+    """The machine's catalog, one location ``BER`` holding ``stock``, and one of its
+    customers; returns the OMS and the customer's id."""
+    oms = make_oms()
+    oms.define_location("BER", priority=10)
+    for sku, (unit_price, rate, _, _) in PRODUCTS.items():
+        oms.upsert_product(
+            sku=sku, name=sku.title(), unit_price=Money(unit_price, "EUR"), tax_rate=rate
+        )
+    for sku, quantity in stock.items():
+        oms.receive_stock(sku=sku, location="BER", quantity=quantity, supplier="Initial")
+    return oms, oms.register_customer(**CUSTOMERS[customer]).id
+
+
+def one_line(sku: str, quantity: int) -> list[dict[str, Any]]:
+    return [{"sku": sku, "quantity": quantity}]
+
+
+@known_bug("cancel after a partial credit")
+def test_an_order_partly_credited_and_invoiced_again_can_be_cancelled() -> None:
+    oms, acme = small_world("acme", {})
+    order = oms.place_order(customer_id=acme, channel="web", lines=one_line("CHAIR", 1))
+    first = oms.issue_invoice(order.id)
+    oms.issue_credit_note(first.id, reason="price agreed", lines=one_line("CHAIR", 1))
+    second = oms.issue_invoice(order.id)
+
+    assert oms.cancel_order(order.id).status == "cancelled"
+    for invoice in (first, second):
+        settled = oms.get_invoice(invoice.id)
+        assert (settled.credited, settled.outstanding) == (settled.total, Money("0", "EUR"))
+
+
+@known_bug("exposure counts cancelled units")
+def test_cancelled_units_are_not_counted_as_open() -> None:
+    oms, customer = small_world("max", {"LAMP": 1})
+    order = oms.place_order(customer_id=customer, channel="web", lines=one_line("LAMP", 3))
+    oms.ship_order(order.id, carrier="parcel")
+    oms.cancel_order(order.id)  # two of the three lamps: one is on its way
+
+    one_lamp = Money(round_cents(Decimal("29.95") * Decimal("1.07")), "EUR")
+    assert oms.customer_profile(customer).open_amount == {"EUR": one_lamp}
+
+
+@known_bug("return does not release a prepayment")
+def test_a_prepayment_for_goods_returned_before_their_invoice_is_paid_back() -> None:
+    oms, customer = small_world("max", {"DESK": 2})
+    order = oms.place_order(customer_id=customer, channel="web", lines=one_line("DESK", 2))
+    shipment = oms.ship_order(order.id, carrier="parcel")
+    oms.confirm_delivery(shipment.id, proof="signed")
+    oms.record_payment(order_id=order.id, amount=Money("500.00", "EUR"), method="bank_transfer")
+    request = oms.request_return(order.id, lines=one_line("DESK", 2), reason="damaged")
+    oms.receive_return(request.id)
+
+    ledger = oms.trial_balance()
+    assert ledger.balance(PREPAYMENTS, "EUR") == 0  # nothing is held for the order any more
+    assert ledger.balance(BANK, "EUR") == 0  # the 500.00 went back
+
+
+@known_bug("release does not complete")
+def test_an_order_delivered_and_paid_while_on_hold_is_completed_on_release() -> None:
+    oms, acme = small_world("acme", {"CHAIR": 1})
+    order = oms.place_order(customer_id=acme, channel="web", lines=one_line("CHAIR", 1))
+    invoice = oms.issue_invoice(order.id)
+    shipment = oms.ship_order(order.id, carrier="parcel")
+    oms.confirm_delivery(shipment.id, proof="signed")
+    oms.hold_order(order.id, reason="address check")
+    oms.record_payment(invoice_id=invoice.id, amount=invoice.total, method="bank_transfer")
+
+    assert oms.release_order(order.id).status == "completed"
