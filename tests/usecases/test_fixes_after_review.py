@@ -11,7 +11,7 @@ import pytest
 
 from ordermgmt import Money, OrderManagement
 from ordermgmt.adapters.memory import FixedClock, InMemoryNotifications, SequentialIdGenerator
-from ordermgmt.errors import InvalidStateTransition, NotificationError
+from ordermgmt.errors import InvalidStateTransition, NotificationError, ValidationError
 
 
 def eur(amount: str) -> Money:
@@ -168,3 +168,44 @@ def test_a_parcel_returned_to_sender_is_back_in_stock_and_can_ship_again(
     second = oms.ship_order(placed.id, carrier="parcel")
     oms.confirm_delivery(second.id, proof="signed")
     assert oms.get_order(placed.id).fulfillment_status == "delivered"
+
+
+def test_a_goodwill_credit_leaves_the_goods_sold_and_the_order_can_complete(
+    oms: OrderManagement,
+) -> None:
+    buyer = oms.register_customer(name="ACME", kind="b2b", payment_preference="invoice")
+    placed = oms.place_order(
+        customer_id=buyer.id, channel="web", lines=[{"sku": "CHAIR", "quantity": 2}]
+    )
+    invoice = oms.issue_invoice(placed.id)
+    oms.confirm_delivery(oms.ship_order(placed.id, carrier="parcel").id, proof="signed")
+
+    note = oms.issue_credit_note(
+        invoice.id, reason="scratched, kept at a discount", lines=[{"sku": "CHAIR", "quantity": 1}]
+    )
+    rest = oms.get_invoice(invoice.id).outstanding
+    oms.record_payment(invoice_id=invoice.id, amount=rest, method="bank_transfer")
+
+    assert note.total == eur("119.00")
+    assert rest == eur("119.00")
+    done = oms.get_order(placed.id)
+    assert (done.status, done.fulfillment_status) == ("completed", "delivered")
+    with pytest.raises(ValidationError, match="nothing left to invoice"):
+        oms.issue_invoice(placed.id)  # the credited unit is not billed again
+
+
+def test_cancelling_after_a_full_goodwill_credit_credits_nothing_twice(
+    oms: OrderManagement,
+) -> None:
+    buyer = oms.register_customer(name="ACME", kind="b2b", payment_preference="invoice")
+    placed = oms.place_order(
+        customer_id=buyer.id, channel="web", lines=[{"sku": "CHAIR", "quantity": 2}]
+    )
+    invoice = oms.issue_invoice(placed.id)
+    oms.issue_credit_note(invoice.id, reason="wrong price")
+
+    cancelled = oms.cancel_order(placed.id, reason="customer withdrew")
+
+    assert cancelled.status == "cancelled"
+    assert oms.get_invoice(invoice.id).credited == invoice.total
+    assert oms.trial_balance().balance("1400", "EUR") == Decimal("0.00")

@@ -587,10 +587,16 @@ def credit_in(
     quantities: dict[int, int] | None,
     reason: str,
     at: datetime,
+    *,
+    units_leave: bool = True,
 ) -> CreditNote:
     """Issue a credit note for ``quantities`` (order line no -> units) of ``invoice``, or for
-    everything not yet credited. The note that completes a reversal takes exactly the tax left,
-    so invoice minus its credit notes is zero to the cent."""
+    everything not yet credited. Tax is credited cumulatively per rate, so invoice minus its
+    credit notes is zero to the cent.
+
+    ``units_leave``: the credited units come off the order (a return, a cancellation), so they
+    no longer count as invoiced. A credit note asked for directly is a correction of the amount
+    (a price reduction, goodwill): the goods stay sold and are not invoiced again."""
     previous = uow.credit_notes.list_for_invoice(invoice.id)
     credited_units: dict[int, int] = {}
     for note in previous:
@@ -666,8 +672,9 @@ def credit_in(
         reason=reason[:200],
     )
     invoice.apply_credit(note.total)
-    for line in lines:
-        order.mark_credited(line.order_line_no, line.quantity)
+    if units_leave:
+        for line in lines:
+            order.mark_credited(line.order_line_no, line.quantity)
     chart = deps.settings.chart
     entry = EntryBuilder(invoice.currency)
     for subtotal in note.tax_subtotals:
@@ -794,7 +801,7 @@ def issue_credit_note(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteVie
         quantities: dict[int, int] | None = None
         if cmd.lines is not None:
             quantities = _credit_quantities(uow, invoice, cmd)
-        note = credit_in(uow, deps, invoice, order, quantities, cmd.reason, at)
+        note = credit_in(uow, deps, invoice, order, quantities, cmd.reason, at, units_leave=False)
         if cmd.refund:
             refund_in(uow, deps, invoice, order, None, None, "credit note " + note.number, at)
         refresh_order(uow, order, at)
