@@ -178,11 +178,7 @@ def exposure(uow: UnitOfWork, customer: Customer, currency: str) -> Money:
     for order in uow.orders.list_for_customer(customer.id, active_only=True):
         if order.currency != currency:
             continue
-        invoiced = sum(
-            (i.total - i.credited for i in uow.invoices.list_for_order(order.id)),
-            Money.zero(currency),
-        )
-        open_part = order.total - invoiced - order.prepaid
+        open_part = uninvoiced(order) - order.prepaid
         if open_part.amount > 0:
             result += open_part
     return result
@@ -312,6 +308,13 @@ def issue_invoice_in(uow: UnitOfWork, deps: Dependencies, order: Order, at: date
         order.prepaid_amount -= covered.amount
     refresh_order(uow, order, at)
     return invoice
+
+
+def uninvoiced(order: Order) -> Money:
+    """What is still to be invoiced on ``order``: its units not yet invoiced, less cancelled and
+    returned ones, priced as an invoice would price them."""
+    lines = invoice_lines(order, InvoicePolicy.ON_ORDER)
+    return document_total(lines, order.currency) if lines else Money.zero(order.currency)
 
 
 def document_total(lines: Sequence[DocumentLine], currency: str) -> Money:
@@ -594,9 +597,9 @@ def credit_in(
     everything not yet credited. Tax is credited cumulatively per rate, so invoice minus its
     credit notes is zero to the cent.
 
-    ``units_leave``: the credited units come off the order (a return, a cancellation), so they
-    no longer count as invoiced. A credit note asked for directly is a correction of the amount
-    (a price reduction, goodwill): the goods stay sold and are not invoiced again."""
+    ``units_leave`` (the default): the credited units no longer count as invoiced, so what
+    the order still delivers can be invoiced anew (a wrong invoice is credited and reissued);
+    returns and cancellations credit units that also come off the order."""
     previous = uow.credit_notes.list_for_invoice(invoice.id)
     credited_units: dict[int, int] = {}
     for note in previous:
@@ -754,10 +757,13 @@ def refund_in(
 def refund_prepayment_in(
     uow: UnitOfWork, deps: Dependencies, order: Order, at: datetime
 ) -> Payment | None:
-    """Pay back a prepayment that no invoice will use (the order was cancelled)."""
-    if order.prepaid.is_zero:
+    """Pay back the part of the order's prepayment that no invoice will use any more: all of
+    it for a cancelled order, the excess over what is left to invoice after a return or a
+    partial cancellation."""
+    left = uninvoiced(order)
+    if order.prepaid <= left:
         return None
-    amount = order.prepaid
+    amount = order.prepaid - left
     method = _original_method(uow, order)
     chart = deps.settings.chart
     entry = EntryBuilder(order.currency)
@@ -771,7 +777,7 @@ def refund_prepayment_in(
         reference=order.number,
         at=at,
     )
-    order.prepaid_amount = Decimal(0)
+    order.prepaid_amount -= amount.amount
     payment = _payment(
         deps,
         kind=PaymentKind.REFUND,
@@ -801,7 +807,7 @@ def issue_credit_note(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteVie
         quantities: dict[int, int] | None = None
         if cmd.lines is not None:
             quantities = _credit_quantities(uow, invoice, cmd)
-        note = credit_in(uow, deps, invoice, order, quantities, cmd.reason, at, units_leave=False)
+        note = credit_in(uow, deps, invoice, order, quantities, cmd.reason, at)
         if cmd.refund:
             refund_in(uow, deps, invoice, order, None, None, "credit note " + note.number, at)
         refresh_order(uow, order, at)

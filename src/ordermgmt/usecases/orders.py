@@ -245,7 +245,9 @@ def hold_order(deps: Dependencies, cmd: HoldOrder) -> OrderView:
 def release_order(deps: Dependencies, cmd: ReleaseOrder) -> OrderView:
     with deps.uow() as uow:
         order = _find(uow, cmd.order_id)
-        order.release_hold(deps.clock.now())
+        now = deps.clock.now()
+        order.release_hold(now)
+        refresh_order(uow, order, now)  # paid and delivered while held: complete now
         uow.commit()
     return order_view(order)
 

@@ -33,6 +33,7 @@ from ordermgmt.usecases.accounting import (
     post,
     refresh_order,
     refund_in,
+    refund_prepayment_in,
 )
 from ordermgmt.usecases.orders import place_in
 from ordermgmt.usecases.replenishment import (
@@ -167,6 +168,7 @@ def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
                     at=at,
                 )
         _settle(uow, deps, request, order, cmd.refund_method, at)
+        refund_prepayment_in(uow, deps, order, at)  # prepaid for goods now returned
         request.record(
             ReturnReceived(
                 occurred_at=at,
