@@ -93,7 +93,8 @@ class Mapper(Generic[A]):
     kind: ClassVar[str]
 
     def key(self, obj: A) -> tuple[Any, ...]:
-        raise NotImplementedError
+        """The aggregate's key: its values of ``key_columns`` (same attribute names)."""
+        return tuple(getattr(obj, column) for column in self.key_columns)
 
     def rows(self, obj: A) -> Rows:
         raise NotImplementedError
@@ -106,9 +107,6 @@ class CustomerMapper(Mapper[Customer]):
     table = t.customers
     key_columns = ("id",)
     kind = "customer"
-
-    def key(self, obj: Customer) -> tuple[Any, ...]:
-        return (obj.id,)
 
     def rows(self, c: Customer) -> Rows:
         limit = c.credit_limit
@@ -156,9 +154,6 @@ class ProductMapper(Mapper[Product]):
     key_columns = ("sku",)
     kind = "product"
 
-    def key(self, obj: Product) -> tuple[Any, ...]:
-        return (obj.sku,)
-
     def rows(self, p: Product) -> Rows:
         return {
             "products": [
@@ -199,9 +194,6 @@ class LocationMapper(Mapper[Location]):
     key_columns = ("code",)
     kind = "location"
 
-    def key(self, obj: Location) -> tuple[Any, ...]:
-        return (obj.code,)
-
     def rows(self, loc: Location) -> Rows:
         return {
             "locations": [
@@ -224,9 +216,6 @@ class StockMapper(Mapper[StockItem]):
     table = t.stock_items
     key_columns = ("sku", "location")
     kind = "stock item"
-
-    def key(self, obj: StockItem) -> tuple[Any, ...]:
-        return (obj.sku, obj.location)
 
     def rows(self, s: StockItem) -> Rows:
         return {
@@ -256,9 +245,6 @@ class OrderMapper(Mapper[Order]):
     key_columns = ("id",)
     children = ((t.order_lines, "order_id"), (t.order_allocations, "order_id"))
     kind = "order"
-
-    def key(self, obj: Order) -> tuple[Any, ...]:
-        return (obj.id,)
 
     def rows(self, o: Order) -> Rows:
         return {
@@ -367,9 +353,6 @@ class RequisitionMapper(Mapper[PurchaseRequisition]):
     key_columns = ("id",)
     kind = "purchase requisition"
 
-    def key(self, obj: PurchaseRequisition) -> tuple[Any, ...]:
-        return (obj.id,)
-
     def rows(self, q: PurchaseRequisition) -> Rows:
         return {
             "purchase_requisitions": [
@@ -407,9 +390,6 @@ class ReceiptMapper(Mapper[SupplierReceipt]):
     table = t.receipts
     key_columns = ("id",)
     kind = "supplier receipt"
-
-    def key(self, obj: SupplierReceipt) -> tuple[Any, ...]:
-        return (obj.id,)
 
     def rows(self, x: SupplierReceipt) -> Rows:
         return {
@@ -483,9 +463,6 @@ class InvoiceMapper(Mapper[Invoice]):
     children = ((t.document_lines, "document_id"),)
     kind = "invoice"
 
-    def key(self, obj: Invoice) -> tuple[Any, ...]:
-        return (obj.id,)
-
     def rows(self, i: Invoice) -> Rows:
         return {
             "invoices": [
@@ -538,9 +515,6 @@ class CreditNoteMapper(Mapper[CreditNote]):
     children = ((t.document_lines, "document_id"),)
     kind = "credit note"
 
-    def key(self, obj: CreditNote) -> tuple[Any, ...]:
-        return (obj.id,)
-
     def rows(self, n: CreditNote) -> Rows:
         return {
             "credit_notes": [
@@ -581,9 +555,6 @@ class PaymentMapper(Mapper[Payment]):
     table = t.payments
     key_columns = ("id",)
     kind = "payment"
-
-    def key(self, obj: Payment) -> tuple[Any, ...]:
-        return (obj.id,)
 
     def rows(self, p: Payment) -> Rows:
         return {
@@ -631,9 +602,6 @@ class ShipmentMapper(Mapper[Shipment]):
     table = t.shipments
     key_columns = ("id",)
     kind = "shipment"
-
-    def key(self, obj: Shipment) -> tuple[Any, ...]:
-        return (obj.id,)
 
     def rows(self, s: Shipment) -> Rows:
         body = {
@@ -704,9 +672,6 @@ class ReturnMapper(Mapper[ReturnRequest]):
     table = t.returns
     key_columns = ("id",)
     kind = "return"
-
-    def key(self, obj: ReturnRequest) -> tuple[Any, ...]:
-        return (obj.id,)
 
     def rows(self, x: ReturnRequest) -> Rows:
         body = {
