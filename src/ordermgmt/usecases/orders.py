@@ -95,7 +95,10 @@ def _allocate(uow: UnitOfWork, deps: Dependencies, order: Order) -> list[str]:
     for (sku, location), item in items.items():
         supply.setdefault(sku, {})[location] = item.available
     before = {key: item.available for key, item in items.items()}
-    allocation = deps.allocation.allocate(demand, supply, location_order(uow))
+    locations = {location for _, location in items}
+    # One location holds everything there is: its priority does not matter, no need to read it.
+    order_of_locations = location_order(uow) if len(locations) > 1 else sorted(locations)
+    allocation = deps.allocation.allocate(demand, supply, order_of_locations)
     for sku, parts in allocation.items():
         lines = order.lines_for(sku)
         for location, quantity in parts:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -852,7 +853,7 @@ class SqlAlchemyUnitOfWork:
             if "ledger" in self._made:
                 self.ledger.flush()
             events = committed_events(self.touched, self._new_event_id)
-            marks = self._marks.take()
+            marks = self._marks.take_due()
             if marks:
                 self._marks.mark(conn, marks)
             if events:
@@ -901,18 +902,40 @@ class SqlAlchemyUnitOfWork:
 
 class DeliveredMarks:
     """Event ids delivered but not yet marked in the outbox, shared by one engine's units of
-    work (thread-safe)."""
+    work (thread-safe).
 
-    def __init__(self) -> None:
+    Marks are written in batches, riding on a later commit: once ``batch`` ids wait or the
+    oldest has waited ``patience`` seconds. The price of a lost batch (the process dies) is
+    that the relay delivers those events again: at least once, as promised.
+    """
+
+    def __init__(self, batch: int = 64, patience: float = 2.0) -> None:
         self._lock = threading.Lock()
         self._ids: list[str] = []
+        self._since = 0.0
+        self._batch = batch
+        self._patience = patience
 
     def add(self, ids: Iterable[str]) -> None:
         with self._lock:
+            if not self._ids:
+                self._since = time.monotonic()
             self._ids.extend(ids)
 
     def take(self) -> list[str]:
+        """Every waiting id (the relay and ``close`` use this)."""
         with self._lock:
+            ids, self._ids = self._ids, []
+            return ids
+
+    def take_due(self) -> list[str]:
+        """The waiting ids if a batch is full or has waited long enough, else none."""
+        with self._lock:
+            due = len(self._ids) >= self._batch or (
+                self._ids and time.monotonic() - self._since >= self._patience
+            )
+            if not due:
+                return []
             ids, self._ids = self._ids, []
             return ids
 
