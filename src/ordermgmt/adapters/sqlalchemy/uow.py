@@ -102,6 +102,7 @@ class _Statements:
 
 _statements: dict[str, _Statements] = {}
 _inserts: dict[str, Any] = {}
+_queries: dict[str, Any] = {}
 
 
 def _child_update(child: Table, keys: Sequence[str], columns: Sequence[str]) -> Any:
@@ -174,6 +175,14 @@ class _Tracked(Generic[A]):
         if lock:
             query = query.with_for_update()
         return self._load(self.conn.execute(query))
+
+    def load_cached(self, name: str, build: Callable[[], Any], params: dict[str, Any]) -> list[A]:
+        """Run a query built once per table and ``name`` (see :class:`_Statements`)."""
+        key = f"{self.mapper.table.name}:{name}"
+        statement = _queries.get(key)
+        if statement is None:
+            statement = _queries.setdefault(key, build())
+        return self._load(self.conn.execute(statement, params))
 
     def _load(self, result: Any) -> list[A]:
         roots = [dict(r._mapping) for r in result]
@@ -337,13 +346,24 @@ class _Stock(_Tracked[StockItem]):
 
     def list_for_update(self, skus: Sequence[str]) -> list[StockItem]:
         c = t.stock_items.c
-        return self.load_where(
-            c.sku.in_(sorted(set(skus))), order_by=[c.sku, c.location], lock=True
+        return self.load_cached(
+            "for_update",
+            lambda: (
+                select(t.stock_items)
+                .where(c.sku.in_(bindparam("skus", expanding=True)))
+                .order_by(c.sku, c.location)
+                .with_for_update()
+            ),
+            {"skus": sorted(set(skus))},
         )
 
     def list_for_sku(self, sku: str) -> list[StockItem]:
         c = t.stock_items.c
-        found = self.load_where(c.sku == sku, order_by=[c.location])
+        found = self.load_cached(
+            "for_sku",
+            lambda: select(t.stock_items).where(c.sku == bindparam("sku")).order_by(c.location),
+            {"sku": sku},
+        )
         extra = [i for k, i in self.objects.items() if k[0] == sku and i not in found]
         return found + extra
 
@@ -351,6 +371,15 @@ class _Stock(_Tracked[StockItem]):
 class _Orders(_Tracked[Order]):
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, OrderMapper())
+
+    def _by_ids(self, ids: list[str]) -> list[Order]:
+        if not ids:
+            return []
+        return self.load_cached(
+            "by_ids",
+            lambda: select(t.orders).where(t.orders.c.id.in_(bindparam("ids", expanding=True))),
+            {"ids": ids},
+        )
 
     def get_by_number(self, number: str) -> Order:
         for order in self.objects.values():
@@ -392,7 +421,7 @@ class _Orders(_Tracked[Order]):
         c = t.order_lines.c
         criteria = [c.backordered > 0] + ([c.sku == sku] if sku is not None else [])
         ids = self._active_ids(select(c.order_id).where(*criteria).distinct())
-        found = self.load_where(t.orders.c.id.in_(ids)) if ids else []
+        found = self._by_ids(ids)
         candidates = {o.id: o for o in found} | {o.id: o for o in self.objects.values()}
 
         def keep(order: Order) -> bool:
@@ -409,7 +438,7 @@ class _Orders(_Tracked[Order]):
         ids = self._active_ids(
             select(c.order_id).where(c.sku == sku, c.location == location).distinct()
         )
-        found = self.load_where(t.orders.c.id.in_(ids)) if ids else []
+        found = self._by_ids(ids)
         candidates = {o.id: o for o in found} | {o.id: o for o in self.objects.values()}
 
         def keep(order: Order) -> bool:
@@ -478,8 +507,15 @@ class _Documents(_Tracked[A]):
         listed = self._listed.get((column, value))
         if listed is None:
             table = self.mapper.table
-            where = table.c[column] == value
-            found = self.load_where(where, order_by=[table.c[order], table.c.id])
+            found = self.load_cached(
+                f"by:{column}:{order}",
+                lambda: (
+                    select(table)
+                    .where(table.c[column] == bindparam("value"))
+                    .order_by(table.c[order], table.c.id)
+                ),
+                {"value": value},
+            )
             self._listed[(column, value)] = [self.mapper.key(o) for o in found]
         else:
             found = [self.objects[key] for key in listed]
