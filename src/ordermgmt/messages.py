@@ -118,6 +118,17 @@ Reference = Annotated[str, Field(max_length=100)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
+def exactly_one(first: str, second: str) -> Any:
+    """A model validator requiring exactly one of two optional fields."""
+
+    def check(model: Any) -> Any:
+        if (getattr(model, first) is None) == (getattr(model, second) is None):
+            raise ValueError(f"give exactly one of {first} or {second}")
+        return model
+
+    return model_validator(mode="after")(check)
+
+
 class Message(BaseModel):
     """Base of every input model: commands, queries and the line inputs inside them.
 
@@ -713,11 +724,7 @@ class GetOrder(Query):
     order_id: Id | None = None
     number: Annotated[str, Field(min_length=1, max_length=40)] | None = None
 
-    @model_validator(mode="after")
-    def _one_of(self) -> GetOrder:
-        if (self.order_id is None) == (self.number is None):
-            raise ValueError("give exactly one of order_id or number")
-        return self
+    _one_of = exactly_one("order_id", "number")
 
 
 class ListCustomerOrders(Query):
@@ -889,11 +896,7 @@ class RecordPayment(Command):
     invoice_id: Id | None = None
     order_id: Id | None = None
 
-    @model_validator(mode="after")
-    def _one_of(self) -> RecordPayment:
-        if (self.invoice_id is None) == (self.order_id is None):
-            raise ValueError("give exactly one of invoice_id or order_id")
-        return self
+    _one_of = exactly_one("invoice_id", "order_id")
 
 
 class CreditLineInput(Message):
@@ -944,11 +947,7 @@ class GetInvoice(Query):
     invoice_id: Id | None = None
     number: Annotated[str, Field(min_length=1, max_length=40)] | None = None
 
-    @model_validator(mode="after")
-    def _one_of(self) -> GetInvoice:
-        if (self.invoice_id is None) == (self.number is None):
-            raise ValueError("give exactly one of invoice_id or number")
-        return self
+    _one_of = exactly_one("invoice_id", "number")
 
 
 class ListOrderInvoices(Query):

@@ -140,7 +140,6 @@ def test_a_credit_by_sku_spreads_over_the_invoice_lines_of_that_sku(
     assert [(line.order_line_no, line.quantity) for line in note.lines] == [(1, 2), (2, 2)]
     assert note.net_total == eur("380.00")
     assert oms.get_invoice(invoice.id).credited == eur("452.20")
-    assert Decimal("452.20") == Decimal("380.00") * Decimal("1.19")
 
 
 def test_a_parcel_returned_to_sender_is_back_in_stock_and_can_ship_again(
