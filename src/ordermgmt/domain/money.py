@@ -31,6 +31,12 @@ MINOR_UNITS: Final[dict[str, int]] = {
     **dict.fromkeys(_THREE_DECIMALS.split(), 3),
 }
 
+#: One minor unit of each currency, the quantum :func:`round_amount` rounds to.
+_QUANTA: Final[dict[str, Decimal]] = {
+    code: Decimal(1).scaleb(-places) for code, places in MINOR_UNITS.items()
+}
+_ZERO: Final = Decimal(0)
+
 #: Largest absolute amount accepted: far beyond any real order, small enough for NUMERIC(20, 4).
 MAX_AMOUNT: Final = Decimal("1e15")
 
@@ -49,12 +55,16 @@ def round_amount(amount: Decimal, currency: str) -> Decimal:
     This is the only rounding function of the library (EN 16931 rounds line nets and the tax
     per rate; both come through here).
     """
-    exponent = Decimal(1).scaleb(-minor_unit(currency))
-    return amount.quantize(exponent, rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(currency)
+    if quantum is None:
+        raise ValidationError("currency", currency, "not a known ISO 4217 currency code")
+    return amount.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def to_decimal(value: object, field: str = "amount") -> Decimal:
     """Turn ``value`` into a finite Decimal, refusing floats, NaN, infinities and junk."""
+    if type(value) is Decimal and value.is_finite() and abs(value) < MAX_AMOUNT:
+        return value  # the common case, checked in one go
     if isinstance(value, bool | float):
         raise ValidationError(
             field, value, "floats are not accepted for money; use a str or Decimal"
@@ -104,7 +114,9 @@ class Money:
     @classmethod
     def zero(cls, currency: str) -> Money:
         """No money, in ``currency``."""
-        return cls(Decimal(0), currency)
+        if currency not in MINOR_UNITS:
+            return cls(_ZERO, currency)  # raises the error that names the code
+        return cls._exact(_ZERO, currency)
 
     def _same(self, other: Money) -> None:
         if self.currency != other.currency:
@@ -113,13 +125,15 @@ class Money:
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        self._same(other)
+        if self.currency != other.currency:
+            raise CurrencyMismatch(self.currency, other.currency)
         return Money._exact(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        self._same(other)
+        if self.currency != other.currency:
+            raise CurrencyMismatch(self.currency, other.currency)
         return Money._exact(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: int | Decimal) -> Money:

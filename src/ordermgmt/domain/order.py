@@ -11,7 +11,7 @@ Per line, while the order is open, every ordered unit is in exactly one bucket:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -136,19 +136,22 @@ class Totals:
     def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
         raise NotImplementedError
 
-    @property
+    # Cached like ``tax_subtotals`` itself, which every subclass computes once: the amounts of
+    # a placed order or an issued document never change.
+
+    @cached_property
     def net_total(self) -> Money:
         return Money._exact(
             sum((s.net.amount for s in self.tax_subtotals), Decimal(0)), self.currency
         )
 
-    @property
+    @cached_property
     def tax_total(self) -> Money:
         return Money._exact(
             sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency
         )
 
-    @property
+    @cached_property
     def total(self) -> Money:
         return self.net_total + self.tax_total
 
@@ -173,6 +176,13 @@ class OrderLine:
     returned: int = 0
     invoiced: int = 0
     credited: int = 0
+
+    def clone(self) -> OrderLine:
+        """An independent copy (its allocations too)."""
+        twin = object.__new__(OrderLine)
+        twin.__dict__.update(self.__dict__)
+        twin.allocations = dict(self.allocations)
+        return twin
 
     @property
     def reserved(self) -> int:
@@ -221,7 +231,7 @@ class Order(Totals, Aggregate):
 
     def clone(self) -> Order:
         twin = super().clone()
-        twin.lines = [replace(line, allocations=dict(line.allocations)) for line in self.lines]
+        twin.lines = [line.clone() for line in self.lines]
         return twin
 
     # -- placing -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, overload
 
 from ordermgmt.domain.base import Aggregate, committed_events
 from ordermgmt.domain.catalog import Product
@@ -153,6 +153,10 @@ class _Repository(Generic[K, A]):
             # The store keeps its own copy: the caller's object stays theirs after commit.
             yield key, obj.clone(), stored
 
+    def save(self, key: K, obj: A, previous: A | None) -> None:
+        """Store one changed object (and keep the store's indexes up to date)."""
+        self._stored[key] = obj
+
 
 class _Customers(_Repository[str, Customer]):
     kind = "customer"
@@ -221,12 +225,20 @@ class _Stock(_Repository[tuple[str, str], StockItem]):
                 continue  # looked at, never stocked: not worth a row
             yield key, item, stored
 
+    def save(self, key: tuple[str, str], obj: StockItem, previous: StockItem | None) -> None:
+        self._stored[key] = obj
+        if previous is None:
+            self._uow.store.stock_locations.setdefault(key[0], set()).add(key[1])
+
 
 class _Orders(_Repository[str, Order]):
     kind = "order"
 
     def get(self, order_id: str) -> Order:
         return self._get(order_id)
+
+    def save(self, key: str, obj: Order, previous: Order | None) -> None:
+        self._uow.store.save_order(obj, previous)
 
     def get_by_number(self, number: str) -> Order:
         order_id = self._uow.store.order_numbers.get(number)
@@ -303,6 +315,17 @@ class _Requisitions(_Repository[str, PurchaseRequisition]):
     def get(self, requisition_id: str) -> PurchaseRequisition:
         return self._get(requisition_id)
 
+    def save(
+        self, key: str, obj: PurchaseRequisition, previous: PurchaseRequisition | None
+    ) -> None:
+        store = self._uow.store
+        store.requisitions[key] = obj
+        where = (obj.sku, obj.location)
+        if obj.status is RequisitionStatus.OPEN:
+            store.open_requisitions[where] = key
+        elif store.open_requisitions.get(where) == key:
+            del store.open_requisitions[where]
+
     def find_open(self, sku: str, location: str) -> PurchaseRequisition | None:
         for req in self.loaded.values():
             if (req.sku, req.location) == (sku, location) and req.status is RequisitionStatus.OPEN:
@@ -336,6 +359,11 @@ class _Receipts(_Repository[str, SupplierReceipt]):
 
     def add(self, receipt: SupplierReceipt) -> None:
         self._add(receipt.id, receipt)
+
+    def save(self, key: str, obj: SupplierReceipt, previous: SupplierReceipt | None) -> None:
+        self._stored[key] = obj
+        if previous is None:
+            self._uow.store.sku_receipts.setdefault(obj.sku, []).append(key)
 
     def list_for_sku(self, sku: str) -> list[SupplierReceipt]:
         ids = list(self._uow.store.sku_receipts.get(sku, []))
@@ -502,6 +530,35 @@ class _Sequences:
         return current + 1
 
 
+R = TypeVar("R")
+
+
+class _Made(Generic[R]):
+    """A repository of a unit of work, made on first use; from then on a plain attribute of
+    the unit of work (which is what makes it cheap) until the unit of work resets."""
+
+    def __init__(self, make: Callable[[InMemoryUnitOfWork], R]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> Self: ...
+
+    @overload
+    def __get__(self, uow: InMemoryUnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: InMemoryUnitOfWork | None, owner: type) -> Self | R:
+        if uow is None:
+            return self
+        repository = self._make(uow)
+        uow.__dict__[self._name] = repository
+        uow._repositories[self._name] = repository
+        return repository
+
+
 class InMemoryUnitOfWork:
     """A unit of work over an :class:`InMemoryStore`; publishes events after commit."""
 
@@ -523,74 +580,25 @@ class InMemoryUnitOfWork:
         return self
 
     def _reset(self) -> None:
+        for name in getattr(self, "_repositories", ()):
+            del self.__dict__[name]
         self.touched: list[Aggregate] = []
         self._repositories: dict[str, Any] = {}
 
-    def _repository(self, name: str, make: Callable[[], Any]) -> Any:
-        repository = self._repositories.get(name)
-        if repository is None:
-            repository = self._repositories[name] = make()
-        return repository
-
-    @property
-    def customers(self) -> _Customers:
-        return self._repository("customers", lambda: _Customers(self, self.store.customers))  # type: ignore[no-any-return]
-
-    @property
-    def products(self) -> _Products:
-        return self._repository("products", lambda: _Products(self, self.store.products))  # type: ignore[no-any-return]
-
-    @property
-    def locations(self) -> _Locations:
-        return self._repository("locations", lambda: _Locations(self, self.store.locations))  # type: ignore[no-any-return]
-
-    @property
-    def stock(self) -> _Stock:
-        return self._repository("stock", lambda: _Stock(self, self.store.stock))  # type: ignore[no-any-return]
-
-    @property
-    def orders(self) -> _Orders:
-        return self._repository("orders", lambda: _Orders(self, self.store.orders))  # type: ignore[no-any-return]
-
-    @property
-    def requisitions(self) -> _Requisitions:
-        return self._repository(  # type: ignore[no-any-return]
-            "requisitions", lambda: _Requisitions(self, self.store.requisitions)
-        )
-
-    @property
-    def receipts(self) -> _Receipts:
-        return self._repository("receipts", lambda: _Receipts(self, self.store.receipts))  # type: ignore[no-any-return]
-
-    @property
-    def sequences(self) -> _Sequences:
-        return self._repository("sequences", lambda: _Sequences(self))  # type: ignore[no-any-return]
-
-    @property
-    def ledger(self) -> _Ledger:
-        return self._repository("ledger", lambda: _Ledger(self))  # type: ignore[no-any-return]
-
-    @property
-    def invoices(self) -> _Invoices:
-        return self._repository("invoices", lambda: _Invoices(self, self.store.invoices))  # type: ignore[no-any-return]
-
-    @property
-    def credit_notes(self) -> _CreditNotes:
-        return self._repository(  # type: ignore[no-any-return]
-            "credit_notes", lambda: _CreditNotes(self, self.store.credit_notes)
-        )
-
-    @property
-    def payments(self) -> _Payments:
-        return self._repository("payments", lambda: _Payments(self, self.store.payments))  # type: ignore[no-any-return]
-
-    @property
-    def shipments(self) -> _Shipments:
-        return self._repository("shipments", lambda: _Shipments(self, self.store.shipments))  # type: ignore[no-any-return]
-
-    @property
-    def returns(self) -> _Returns:
-        return self._repository("returns", lambda: _Returns(self, self.store.returns))  # type: ignore[no-any-return]
+    customers = _Made(lambda uow: _Customers(uow, uow.store.customers))
+    products = _Made(lambda uow: _Products(uow, uow.store.products))
+    locations = _Made(lambda uow: _Locations(uow, uow.store.locations))
+    stock = _Made(lambda uow: _Stock(uow, uow.store.stock))
+    orders = _Made(lambda uow: _Orders(uow, uow.store.orders))
+    requisitions = _Made(lambda uow: _Requisitions(uow, uow.store.requisitions))
+    receipts = _Made(lambda uow: _Receipts(uow, uow.store.receipts))
+    sequences = _Made(_Sequences)
+    ledger = _Made(_Ledger)
+    invoices = _Made(lambda uow: _Invoices(uow, uow.store.invoices))
+    credit_notes = _Made(lambda uow: _CreditNotes(uow, uow.store.credit_notes))
+    payments = _Made(lambda uow: _Payments(uow, uow.store.payments))
+    shipments = _Made(lambda uow: _Shipments(uow, uow.store.shipments))
+    returns = _Made(lambda uow: _Returns(uow, uow.store.returns))
 
     def __exit__(
         self,
@@ -612,40 +620,14 @@ class InMemoryUnitOfWork:
         # Compute every change first (this is where a version conflict would surface), then
         # apply them all: nothing is half-written.
         made = self._repositories
-
-        def changes_of(name: str) -> list[Any]:
-            repository = made.get(name)
-            return [] if repository is None else list(repository.changes())
-
-        customers = changes_of("customers")
-        products = changes_of("products")
-        locations = changes_of("locations")
-        stock = changes_of("stock")
-        orders = changes_of("orders")
-        requisitions = changes_of("requisitions")
-        receipts = changes_of("receipts")
-        documents = [
-            (made[name], changes_of(name))
-            for name in ("invoices", "credit_notes", "payments", "shipments", "returns")
-            if name in made
+        changes = [
+            (repository, list(repository.changes()))
+            for repository in made.values()
+            if isinstance(repository, _Repository)
         ]
-        store.customers.update((key, obj) for key, obj, _ in customers)
-        store.products.update((key, obj) for key, obj, _ in products)
-        store.locations.update((key, obj) for key, obj, _ in locations)
-        for stock_key, item, _ in stock:
-            store.stock[stock_key] = item
-            store.stock_locations.setdefault(stock_key[0], set()).add(stock_key[1])
-        for _, order, previous in orders:
-            store.save_order(order, previous)
-        for _, requisition, _ in requisitions:
-            self._save_requisition(requisition)
-        for key, receipt, previous_receipt in receipts:
-            store.receipts[key] = receipt
-            if previous_receipt is None:
-                store.sku_receipts.setdefault(receipt.sku, []).append(key)
-        for repo, changes in documents:
-            for doc_key, doc, previous_doc in changes:
-                repo.save(doc_key, doc, previous_doc)
+        for repository, changed in changes:
+            for key, obj, previous in changed:
+                repository.save(key, obj, previous)
         if "ledger" in made:
             store.journal.extend(self.ledger.posted)
             _add_to_balances(store.balances, self.ledger.posted)
@@ -661,12 +643,3 @@ class InMemoryUnitOfWork:
 
     def rollback(self) -> None:
         self._reset()
-
-    def _save_requisition(self, req: PurchaseRequisition) -> None:
-        store = self.store
-        store.requisitions[req.id] = req
-        key = (req.sku, req.location)
-        if req.status is RequisitionStatus.OPEN:
-            store.open_requisitions[key] = req.id
-        elif store.open_requisitions.get(key) == req.id:
-            del store.open_requisitions[key]
