@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -46,24 +46,52 @@ def in_memory_dependencies(
     """Ports for an in-memory OMS; a fresh store and fresh adapters unless given."""
     store = store or InMemoryStore()
     events = publisher or InMemoryEventPublisher()
-    clock = clock or SystemClock()
-    ids = ids or UuidIdGenerator()
-    if carriers is None:
-        carriers = default_carriers(clock)
 
     def unit_of_work() -> UnitOfWork:
         return InMemoryUnitOfWork(store, events)
 
-    return Dependencies(
-        uow=unit_of_work,
-        publisher=events,
-        purchasing=purchasing or InMemoryPurchasing(),
+    return _assemble(
+        unit_of_work,
+        events,
         clock=clock,
         ids=ids,
+        purchasing=purchasing,
+        allocation=allocation,
+        carriers=carriers,
+        notifications=notifications,
+        settings=settings,
+    )
+
+
+def _assemble(
+    uow: Callable[[], UnitOfWork],
+    publisher: EventPublisher,
+    *,
+    clock: Clock | None,
+    ids: IdGenerator | None,
+    purchasing: PurchasingPort | None,
+    allocation: AllocationPolicy | None,
+    carriers: Sequence[CarrierPort] | None,
+    notifications: NotificationPort | None,
+    settings: Settings | None,
+    **storage: Any,
+) -> Dependencies:
+    """Dependencies around a unit of work factory, with the defaults for every port not given:
+    the system clock, UUIDs, in-memory purchasing and notifications, :func:`default_carriers`,
+    the single-location-first allocation policy and default settings. ``storage`` passes on
+    what a store adds (``outbox``, ``close``)."""
+    clock = clock or SystemClock()
+    return Dependencies(
+        uow=uow,
+        publisher=publisher,
+        purchasing=purchasing or InMemoryPurchasing(),
+        clock=clock,
+        ids=ids or UuidIdGenerator(),
         allocation=allocation or SingleLocationFirst(),
-        carriers={carrier.name: carrier for carrier in carriers},
+        carriers={c.name: c for c in (default_carriers(clock) if carriers is None else carriers)},
         notifications=notifications or InMemoryNotifications(),
         settings=settings or Settings(),
+        **storage,
     )
 
 
@@ -103,19 +131,17 @@ def sql_dependencies(
         upgrade(engine)
     check(engine, url)
     events = publisher or InMemoryEventPublisher()
-    clock = clock or SystemClock()
-    ids = ids or UuidIdGenerator()
     factory = SqlAlchemyUnitOfWorkFactory(engine, events)
-    return Dependencies(
-        uow=factory,
-        publisher=events,
-        purchasing=purchasing or InMemoryPurchasing(),
+    return _assemble(
+        factory,
+        events,
         clock=clock,
         ids=ids,
-        allocation=allocation or SingleLocationFirst(),
-        carriers={c.name: c for c in (default_carriers(clock) if carriers is None else carriers)},
-        notifications=notifications or InMemoryNotifications(),
-        settings=settings or Settings(),
+        purchasing=purchasing,
+        allocation=allocation,
+        carriers=carriers,
+        notifications=notifications,
+        settings=settings,
         outbox=SqlAlchemyOutboxRelay(engine, events, before=factory.flush_marks),
         close=lambda: _close(factory),
     )
