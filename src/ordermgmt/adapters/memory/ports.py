@@ -134,11 +134,13 @@ class SequentialIdGenerator:
 
 
 class InMemoryNotifications:
-    """Keeps every sent message in :attr:`sent`. ``fail_next`` simulates an outage."""
+    """Keeps the last ``history`` sent messages in :attr:`sent`, oldest first (bounded, like the
+    event publisher's history, so a long-running OMS does not keep every invoice text).
+    ``fail_next`` simulates an outage."""
 
-    def __init__(self) -> None:
+    def __init__(self, history: int = 10_000) -> None:
         self._lock = threading.Lock()
-        self.sent: list[Message] = []
+        self.sent: deque[Message] = deque(maxlen=history)
         self._failures = 0
 
     def fail_next(self, times: int = 1) -> None:
