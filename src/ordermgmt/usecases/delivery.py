@@ -27,8 +27,6 @@ from ordermgmt.domain.events import (
     ShipmentDelivered,
     ShipmentTracked,
 )
-from ordermgmt.domain.ledger import EntryBuilder
-from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderStatus
 from ordermgmt.domain.shipment import (
     Booking,
@@ -57,7 +55,7 @@ from ordermgmt.messages import (
     TrackingInput,
 )
 from ordermgmt.ports import CarrierPort, Dependencies, UnitOfWork
-from ordermgmt.usecases.accounting import post, refresh_order
+from ordermgmt.usecases.accounting import goods_cost, post_transfer, refresh_order
 
 
 def _carrier(deps: Dependencies, name: str) -> CarrierPort:
@@ -236,26 +234,18 @@ def _dispatch(
             order_id=order.id,
             shipment_id=shipment.id,
         )
-    costs: dict[str, Decimal] = defaultdict(Decimal)
     for line in sorted(shipment.lines, key=lambda ln: ln.sku):
         item = uow.stock.get_for_update(line.sku, shipment.location)
         item.consume(line.quantity)
         order.ship(line.order_line_no, shipment.location, line.quantity)
-        product = uow.products.find(line.sku)
-        if product is not None and product.unit_cost is not None:
-            costs[product.unit_cost.currency] += product.unit_cost.amount * line.quantity
     chart = deps.settings.chart
-    for currency, cost in costs.items():
-        amount = Money(cost, currency).rounded()
-        entry = (
-            EntryBuilder(currency)
-            .debit(chart.cost_of_goods_sold, amount)
-            .credit(chart.inventory, amount)
-        )
-        post(
+    for cost in goods_cost(uow, ((line.sku, line.quantity) for line in shipment.lines)):
+        post_transfer(
             uow,
             deps,
-            entry,
+            cost,
+            debit=chart.cost_of_goods_sold,
+            credit=chart.inventory,
             description=f"Goods shipped {shipment.number}",
             reference=shipment.number,
             at=at,
@@ -327,24 +317,19 @@ def _back_to_stock(uow: UnitOfWork, deps: Dependencies, shipment: Shipment, at: 
     """The carrier brought the parcel back: the goods are on hand and reserved for the order
     again (it can be shipped anew), and their cost goes back from COGS to inventory."""
     order = uow.orders.get(shipment.order_id)
-    costs: dict[str, Decimal] = defaultdict(Decimal)
     for line in sorted(shipment.lines, key=lambda ln: ln.sku):
         item = uow.stock.get_for_update(line.sku, shipment.location)
         item.receive(line.quantity)
         item.reserve(line.quantity)
         order.unship(line.order_line_no, shipment.location, line.quantity)
-        product = uow.products.find(line.sku)
-        if product is not None and product.unit_cost is not None:
-            costs[product.unit_cost.currency] += product.unit_cost.amount * line.quantity
     chart = deps.settings.chart
-    for currency, cost in costs.items():
-        amount = Money(cost, currency).rounded()
-        entry = EntryBuilder(currency).debit(chart.inventory, amount)
-        entry.credit(chart.cost_of_goods_sold, amount)
-        post(
+    for cost in goods_cost(uow, ((line.sku, line.quantity) for line in shipment.lines)):
+        post_transfer(
             uow,
             deps,
-            entry,
+            cost,
+            debit=chart.inventory,
+            credit=chart.cost_of_goods_sold,
             description=f"Returned to sender {shipment.number}",
             reference=shipment.number,
             at=at,

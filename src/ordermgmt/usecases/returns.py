@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from decimal import Decimal
 
 from ordermgmt.domain.errors import InvalidStateTransition, ValidationError
 from ordermgmt.domain.events import ReturnReceived, ReturnRequested
@@ -29,8 +28,10 @@ from ordermgmt.ports import Dependencies, UnitOfWork
 from ordermgmt.usecases.accounting import (
     credit_in,
     document_total,
+    goods_cost,
     invoice_lines,
     post,
+    post_transfer,
     refresh_order,
     refund_in,
     refund_prepayment_in,
@@ -136,33 +137,30 @@ def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
         ensure_location(uow, location)  # restocked units must be allocatable there
         request.receive(restock=cmd.restock, location=location, at=at)
         chart = deps.settings.chart
-        costs: dict[str, Decimal] = defaultdict(Decimal)
         for line in request.lines:
             order.take_back(line.order_line_no, line.quantity)
             if cmd.restock:
                 item = uow.stock.get_for_update(line.sku, location)
                 item.receive(line.quantity)
                 serve_backorders(uow, item, at)
-            product = uow.products.find(line.sku)
-            if product is not None and product.unit_cost is not None:
-                costs[product.unit_cost.currency] += product.unit_cost.amount * line.quantity
-        for currency, cost in costs.items():
-            value = Money(cost, currency).rounded()
-            back = EntryBuilder(currency).debit(chart.inventory, value)
-            post(
+        for cost in goods_cost(uow, ((line.sku, line.quantity) for line in request.lines)):
+            post_transfer(
                 uow,
                 deps,
-                back.credit(chart.cost_of_goods_sold, value),
+                cost,
+                debit=chart.inventory,
+                credit=chart.cost_of_goods_sold,
                 description=f"Goods returned {request.number}",
                 reference=request.number,
                 at=at,
             )
             if not cmd.restock:
-                off = EntryBuilder(currency).debit(chart.inventory_write_off, value)
-                post(
+                post_transfer(
                     uow,
                     deps,
-                    off.credit(chart.inventory, value),
+                    cost,
+                    debit=chart.inventory_write_off,
+                    credit=chart.inventory,
                     description=f"Returned goods written off {request.number}",
                     reference=request.number,
                     at=at,
