@@ -598,6 +598,11 @@ def _parse_dt(value: str | None) -> datetime | None:
     return None if value is None else utc(datetime.fromisoformat(value))
 
 
+def _shipment_line(no: int, sku: str, quantity: int, *cost: str) -> ShipmentLine:
+    """A shipment line from its JSON list; the unit cost, when there is one, comes last."""
+    return ShipmentLine(no, sku, quantity, _m(cost[0], cost[1]) if cost else None)
+
+
 class ShipmentMapper(Mapper[Shipment]):
     table = t.shipments
     key_columns = ("id",)
@@ -607,7 +612,15 @@ class ShipmentMapper(Mapper[Shipment]):
         body = {
             "location": s.location,
             "carrier": s.carrier,
-            "lines": [[ln.order_line_no, ln.sku, ln.quantity] for ln in s.lines],
+            "lines": [
+                [ln.order_line_no, ln.sku, ln.quantity]
+                + (
+                    []
+                    if ln.unit_cost is None
+                    else [str(ln.unit_cost.amount), ln.unit_cost.currency]
+                )
+                for ln in s.lines
+            ],
             "parcels": [str(p.weight_kg) for p in s.parcels],
             "created_at": _dt(s.created_at),
             "status": s.status.value,
@@ -647,7 +660,7 @@ class ShipmentMapper(Mapper[Shipment]):
             order_id=r["order_id"],
             location=b["location"],
             carrier=b["carrier"],
-            lines=tuple(ShipmentLine(no, sku, q) for no, sku, q in b["lines"]),
+            lines=tuple(_shipment_line(*line) for line in b["lines"]),
             parcels=tuple(Parcel(Decimal(w)) for w in b["parcels"]),
             created_at=created,
             status=ShipmentStatus(b["status"]),

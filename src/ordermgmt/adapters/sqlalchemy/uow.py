@@ -24,13 +24,20 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from ordermgmt.adapters.sqlalchemy import tables as t
+from ordermgmt.adapters.sqlalchemy.compiled import (
+    Statement,
+    execute,
+    execute_many,
+    fetch,
+    fetch_mappings,
+)
 from ordermgmt.adapters.sqlalchemy.mappers import (
     CreditNoteMapper,
     CustomerMapper,
@@ -78,66 +85,83 @@ A = TypeVar("A", bound=Aggregate)
 
 
 class _Statements:
-    """Statements built once per table and reused: building a SQLAlchemy statement and its
-    cache key costs more than running it on SQLite, so the hot paths never rebuild them."""
+    """Statements of one aggregate's tables, built and compiled once (see :mod:`.compiled`):
+    building and executing a SQLAlchemy statement costs more than running it on SQLite, so the
+    hot paths never rebuild them."""
 
     def __init__(
         self, table: Table, key_columns: Sequence[str], children: Sequence[tuple[Table, str]]
     ) -> None:
         where = [table.c[k] == bindparam(f"k_{k}") for k in key_columns]
-        self.by_key = select(table).where(*where)
-        self.by_key_locked = self.by_key.with_for_update()
+        by_key = select(table).where(*where)
+        self.by_key = Statement(by_key)
+        self.by_key_locked = Statement(by_key.with_for_update())
         values: dict[str, Any] = {
             c.name: bindparam(f"v_{c.name}") for c in table.columns if c.name not in key_columns
         }
-        self.update = (
+        self.update = Statement(
             update(table).where(*where, table.c.version == bindparam("old_version")).values(values)
         )
-        self.insert = insert(table)
         self.children = {
-            child.name: select(child).where(child.c[fk].in_(bindparam("ids", expanding=True)))
+            child.name: Statement(
+                select(child)
+                .where(child.c[fk].in_(bindparam("ids", expanding=True)))
+                .order_by(*child.primary_key.columns)
+            )
             for child, fk in children
         }
 
 
 _statements: dict[str, _Statements] = {}
-_inserts: dict[str, Any] = {}
-_queries: dict[str, Any] = {}
+_cached: dict[str, Statement] = {}
+_cache_lock = threading.Lock()
 
 
-def _child_update(child: Table, keys: Sequence[str], columns: Sequence[str]) -> Any:
-    cache_key = f"update:{child.name}:{','.join(columns)}"
-    statement = _inserts.get(cache_key)
-    if statement is None:
+def _cached_statement(key: str, build: Callable[[], Statement]) -> Statement:
+    """A statement built once per ``key``."""
+    found = _cached.get(key)
+    if found is None:
+        with _cache_lock:
+            found = _cached.get(key)
+            if found is None:
+                found = _cached[key] = build()
+    return found
+
+
+def _child_update(child: Table, keys: Sequence[str], columns: Sequence[str]) -> Statement:
+    def build() -> Statement:
         where = [child.c[k] == bindparam(f"k_{k}") for k in keys]
         values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
-        statement = _inserts.setdefault(cache_key, update(child).where(*where).values(values))
-    return statement
+        return Statement(update(child).where(*where).values(values))
+
+    return _cached_statement(f"update:{child.name}:{','.join(columns)}", build)
 
 
-def _child_delete(child: Table, keys: Sequence[str]) -> Any:
-    cache_key = f"delete:{child.name}"
-    statement = _inserts.get(cache_key)
-    if statement is None:
-        where = [child.c[k] == bindparam(f"k_{k}") for k in keys]
-        statement = _inserts.setdefault(cache_key, delete(child).where(*where))
-    return statement
+def _child_delete(child: Table, keys: Sequence[str]) -> Statement:
+    def build() -> Statement:
+        return Statement(delete(child).where(*[child.c[k] == bindparam(f"k_{k}") for k in keys]))
+
+    return _cached_statement(f"delete:{child.name}", build)
 
 
-def _insert(name: str) -> Any:
-    statement = _inserts.get(name)
-    if statement is None:
-        statement = _inserts.setdefault(name, insert(t.metadata.tables[name]))
-    return statement
+def _insert(name: str, columns: Sequence[str]) -> Statement:
+    """INSERT into table ``name`` filling ``columns``."""
+    return _cached_statement(
+        f"insert:{name}:{','.join(columns)}",
+        lambda: Statement(insert(t.metadata.tables[name]), column_keys=columns),
+    )
 
 
-_statements_lock = threading.Lock()
+def _insert_rows(conn: Connection, name: str, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT rows that all have the keys of the first, in one driver call."""
+    if rows:
+        execute_many(conn, _insert(name, list(rows[0])), rows)
 
 
 def statements(mapper: Mapper[Any]) -> _Statements:
     found = _statements.get(mapper.table.name)
     if found is None:
-        with _statements_lock:
+        with _cache_lock:
             found = _statements.setdefault(
                 mapper.table.name,
                 _Statements(mapper.table, mapper.key_columns, mapper.children),
@@ -174,18 +198,16 @@ class _Tracked(Generic[A]):
         query = select(self.mapper.table).where(*criteria).order_by(*order_by)
         if lock:
             query = query.with_for_update()
-        return self._load(self.conn.execute(query))
+        return self._load([dict(r._mapping) for r in self.conn.execute(query)])
 
     def load_cached(self, name: str, build: Callable[[], Any], params: dict[str, Any]) -> list[A]:
         """Run a query built once per table and ``name`` (see :class:`_Statements`)."""
-        key = f"{self.mapper.table.name}:{name}"
-        statement = _queries.get(key)
-        if statement is None:
-            statement = _queries.setdefault(key, build())
-        return self._load(self.conn.execute(statement, params))
+        statement = _cached_statement(
+            f"query:{self.mapper.table.name}:{name}", lambda: Statement(build())
+        )
+        return self._load(fetch_mappings(self.conn, statement, params))
 
-    def _load(self, result: Any) -> list[A]:
-        roots = [dict(r._mapping) for r in result]
+    def _load(self, roots: list[dict[str, Any]]) -> list[A]:
         if not roots:
             return []
         children: dict[tuple[Any, ...], dict[str, list[Row]]] = {}
@@ -194,9 +216,10 @@ class _Tracked(Generic[A]):
         for child, fk in self.mapper.children:
             ids = [r[key_col] for r in roots]
             for start in range(0, len(ids), 500):
-                rows = self.conn.execute(known[child.name], {"ids": ids[start : start + 500]})
-                for row in rows:
-                    mapping = dict(row._mapping)
+                rows = fetch_mappings(
+                    self.conn, known[child.name], {"ids": ids[start : start + 500]}
+                )
+                for mapping in rows:
                     children.setdefault((mapping[fk],), {}).setdefault(child.name, []).append(
                         mapping
                     )
@@ -215,7 +238,9 @@ class _Tracked(Generic[A]):
             return self.objects[key]
         known = statements(self.mapper)
         params = {f"k_{c}": v for c, v in zip(self.mapper.key_columns, key, strict=True)}
-        found = self._load(self.conn.execute(known.by_key_locked if lock else known.by_key, params))
+        found = self._load(
+            fetch_mappings(self.conn, known.by_key_locked if lock else known.by_key, params)
+        )
         return found[0] if found else None
 
     def get(self, *key: Any) -> A:
@@ -249,8 +274,7 @@ class _Tracked(Generic[A]):
                 continue
             self._update(key, obj, rows, before)
         for name, table_rows in inserts.items():  # roots first: dicts keep insertion order
-            if table_rows:
-                self.conn.execute(_insert(name), table_rows)
+            _insert_rows(self.conn, name, table_rows)
 
     def _update(self, key: tuple[Any, ...], obj: A, rows: Rows, before: Rows) -> None:
         table = self.mapper.table
@@ -260,8 +284,7 @@ class _Tracked(Generic[A]):
         params["v_version"] = old_version + 1
         params["old_version"] = old_version
         params.update({f"k_{c}": v for c, v in zip(self.mapper.key_columns, key, strict=True)})
-        result = self.conn.execute(statements(self.mapper).update, params)
-        if result.rowcount != 1:
+        if execute(self.conn, statements(self.mapper).update, params) != 1:
             raise ConcurrencyConflict(
                 self.mapper.kind, key[0] if len(key) == 1 else key, old_version
             )
@@ -282,20 +305,22 @@ class _Tracked(Generic[A]):
         added = [row for k, row in new_by.items() if k not in old_by]
         changed = [row for k, row in new_by.items() if k in old_by and old_by[k] != row]
         if gone:
-            self.conn.execute(
-                _child_delete(child, keys), [{f"k_{k}": r[k] for k in keys} for r in gone]
+            execute_many(
+                self.conn,
+                _child_delete(child, keys),
+                [{f"k_{k}": r[k] for k in keys} for r in gone],
             )
         if changed:
             columns = [c for c in changed[0] if c not in keys]
-            self.conn.execute(
+            execute_many(
+                self.conn,
                 _child_update(child, keys, columns),
                 [
                     {**{f"k_{k}": r[k] for k in keys}, **{f"v_{c}": r[c] for c in columns}}
                     for r in changed
                 ],
             )
-        if added:
-            self.conn.execute(insert(child), added)
+        _insert_rows(self.conn, child.name, added)
 
 
 class _Customers(_Tracked[Customer]):
@@ -600,13 +625,11 @@ class _Sequences:
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         self._uow = uow
 
-    _statements: ClassVar[dict[str, Any]] = {}
-
     def next_value(self, series: str) -> int:
-        dialect = self._uow.connection.dialect.name
-        statement = self._statements.get(dialect)
-        if statement is None:
-            statement = (
+        conn = self._uow.connection
+        statement = _cached_statement(
+            f"next_value:{conn.dialect.name}",
+            lambda: Statement(
                 self._uow.upsert(t.sequences)
                 .values(series=bindparam("series"), value=1)
                 .on_conflict_do_update(
@@ -614,9 +637,9 @@ class _Sequences:
                     set_={"value": t.sequences.c.value + 1},
                 )
                 .returning(t.sequences.c.value)
-            )
-            self._statements[dialect] = statement
-        value = self._uow.connection.execute(statement, {"series": series}).scalar_one()
+            ),
+        )
+        ((value,),) = fetch(conn, statement, {"series": series})
         return int(value)
 
 
@@ -633,8 +656,9 @@ class _Ledger:
         if not self.posted:
             return
         conn = self._uow.connection
-        conn.execute(
-            insert(t.journal_entries),
+        _insert_rows(
+            conn,
+            t.journal_entries.name,
             [
                 {
                     "id": e.id,
@@ -646,8 +670,9 @@ class _Ledger:
                 for e in self.posted
             ],
         )
-        conn.execute(
-            insert(t.postings),
+        _insert_rows(
+            conn,
+            t.postings.name,
             [
                 {
                     "entry_id": e.id,
@@ -894,8 +919,9 @@ class SqlAlchemyUnitOfWork:
                 self._marks.mark(conn, marks)
             if events:
                 committed_at = datetime.now(UTC)
-                conn.execute(
-                    _insert("outbox"),
+                _insert_rows(
+                    conn,
+                    t.outbox.name,
                     [
                         {
                             "event_id": e.event_id,
@@ -975,7 +1001,7 @@ class DeliveredMarks:
             ids, self._ids = self._ids, []
             return ids
 
-    _mark = (
+    _mark = Statement(
         update(t.outbox)
         .where(t.outbox.c.event_id.in_(bindparam("ids", expanding=True)))
         .values(published_at=bindparam("now"))
@@ -984,7 +1010,7 @@ class DeliveredMarks:
     def mark(self, conn: Connection, ids: Sequence[str]) -> None:
         now = datetime.now(UTC)
         for start in range(0, len(ids), 500):
-            conn.execute(self._mark, {"ids": list(ids[start : start + 500]), "now": now})
+            execute(conn, self._mark, {"ids": list(ids[start : start + 500]), "now": now})
 
 
 class SqlAlchemyUnitOfWorkFactory:

@@ -1,0 +1,262 @@
+"""Statements compiled once per dialect and run on the connection's DBAPI cursor.
+
+``Connection.execute`` does a lot of work per statement that does not change between runs of the
+same statement: the compiled-cache lookup, turning the parameters into the driver's format, the
+type processors, the event dispatch and the result set-up. On SQLite that costs several times
+what SQLite needs to run the statement. The unit of work runs the same few dozen statements for
+every order, so :class:`Statement` keeps, per dialect, what ``execute`` would work out again each
+time: the SQL text, where each driver parameter comes from, and the column types' bind and
+result processors.
+
+What stays the same as with ``Connection.execute``:
+
+- The statement runs on the connection's own DBAPI connection, inside the transaction
+  SQLAlchemy began (which issues ``BEGIN IMMEDIATE`` on SQLite, see ``schema.open_engine``), so
+  commit, rollback, the pool and the ``commit`` / ``rollback`` events work as before.
+- Values go through the same type processors (``types.ExactDecimal``, ``types.UtcDateTime``,
+  SQLite's date and boolean handling), so rows are stored and read back exactly alike.
+- A driver error is raised as the ``sqlalchemy.exc.DBAPIError`` subclass SQLAlchemy would raise
+  (``IntegrityError``, ``OperationalError``, ...), with the connection invalidated on a
+  disconnect.
+- The engine's ``before_cursor_execute`` and ``after_cursor_execute`` listeners are called, with
+  the SQL and the driver parameters; the execution context they receive is ``None``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import Executable
+
+Params = Mapping[str, Any]
+_NO_PARAMS: Params = {}
+
+
+class _Slot(NamedTuple):
+    """Where one driver parameter comes from: ``params[name]`` (or ``params[name][item]`` for
+    an expanding IN list), or a value fixed in the statement (``name`` None)."""
+
+    name: str | None
+    item: int
+    process: Any
+    constant: Any
+
+
+class _Plan:
+    """The SQL text and the parameter slots for one length of each expanding IN list."""
+
+    def __init__(self, compiled: SQLCompiler, dialect: Dialect, lengths: dict[str, int]) -> None:
+        binds = compiled.binds
+        required = {name for name, bind in binds.items() if bind.required}
+        dummy: dict[str, Any] = dict.fromkeys(required)
+        dummy.update({name: [None] * n for name, n in lengths.items()})
+        state = compiled.construct_expanded_state(dummy)
+        origin: dict[str, tuple[str, int]] = {
+            expanded: (name, index)
+            for name, names in state.parameter_expansion.items()
+            for index, expanded in enumerate(names)
+        }
+        if state.positiontup is not None:
+            self.keys: list[str] | None = None
+            order = list(state.positiontup)
+        else:
+            order = self.keys = list(state.parameters)
+        slots = []
+        for key in order:
+            name, index = origin.get(key, (key, -1))
+            bind = binds[name]
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if name in required:
+                slots.append(_Slot(name, index, process, None))
+            else:
+                value = state.parameters[key]
+                slots.append(_Slot(None, -1, None, process(value) if process else value))
+        self.sql: str = state.statement
+        self.slots = slots
+
+    def parameters(self, params: Params) -> Any:
+        """``params`` in the driver's format: a tuple (positional styles) or a dict."""
+        values = []
+        for name, item, process, constant in self.slots:
+            if name is None:
+                values.append(constant)
+                continue
+            value = params[name] if item < 0 else params[name][item]
+            values.append(value if process is None or value is None else process(value))
+        if self.keys is None:
+            return tuple(values)
+        return dict(zip(self.keys, values, strict=True))
+
+
+class _Compiled:
+    """One statement compiled for one dialect, with its plans and result processors."""
+
+    def __init__(self, statement: Any, column_keys: Sequence[str] | None, dialect: Dialect):
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys)
+        assert isinstance(compiled, SQLCompiler)
+        self._compiled = compiled
+        self._dialect = dialect
+        self._expanding = [name for name, bind in compiled.binds.items() if bind.expanding]
+        self._plans: dict[tuple[int, ...], _Plan] = {}
+        self._columns = list(getattr(statement, "exported_columns", ()))
+        self.names = [column.name for column in self._columns]
+        self._processors: list[tuple[int, Any]] | None = None
+        if not self._expanding:
+            self._plans[()] = _Plan(compiled, dialect, {})
+
+    def plan(self, params: Params) -> _Plan:
+        lengths = tuple(len(params[name]) for name in self._expanding)
+        found = self._plans.get(lengths)
+        if found is None:
+            expanded = dict(zip(self._expanding, lengths, strict=True))
+            found = self._plans.setdefault(lengths, _Plan(self._compiled, self._dialect, expanded))
+        return found
+
+    def process_rows(self, cursor: Any, rows: list[Any]) -> list[tuple[Any, ...]]:
+        """Apply the result processors; they depend on the driver's column type codes, so they
+        are looked up at the first result."""
+        processors = self._processors
+        if processors is None:
+            description = cursor.description
+            if len(description) != len(self._columns):
+                raise RuntimeError("the result has other columns than the statement names")
+            found = []
+            for position, (column, described) in enumerate(
+                zip(self._columns, description, strict=True)
+            ):
+                impl = column.type.dialect_impl(self._dialect)
+                process = impl.result_processor(self._dialect, described[1])
+                if process is not None:
+                    found.append((position, process))
+            processors = self._processors = found
+        if not processors:
+            return rows
+        processed = []
+        for row in rows:
+            values = list(row)
+            for position, process in processors:
+                values[position] = process(values[position])
+            processed.append(tuple(values))
+        return processed
+
+
+class Statement:
+    """A Core statement run many times, compiled once for each dialect it meets.
+
+    ``column_keys`` names the columns an ``insert(table)`` without values fills (as
+    ``Connection.execute`` infers from the first parameter set). Bind parameters are passed by
+    name; an expanding ``bindparam`` takes a list.
+    """
+
+    def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None) -> None:
+        self.statement = statement
+        self._column_keys = None if column_keys is None else list(column_keys)
+        self._compiled: dict[tuple[type[Dialect], str], _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        key = (type(dialect), dialect.paramstyle)
+        found = self._compiled.get(key)
+        if found is None:
+            with self._lock:
+                found = self._compiled.get(key)
+                if found is None:
+                    found = self._compiled[key] = _Compiled(
+                        self.statement, self._column_keys, dialect
+                    )
+        return found
+
+
+def fetch(conn: Connection, statement: Statement, params: Params = _NO_PARAMS) -> list[Any]:
+    """The rows of a query (or of an INSERT/UPDATE with RETURNING), as tuples."""
+    compiled = statement.compiled(conn.dialect)
+    plan = compiled.plan(params)
+    cursor = _run(conn, plan.sql, plan.parameters(params), many=False)
+    try:
+        return compiled.process_rows(cursor, cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def fetch_mappings(
+    conn: Connection, statement: Statement, params: Params = _NO_PARAMS
+) -> list[dict[str, Any]]:
+    """The rows of a query as dicts keyed by column name."""
+    names = statement.compiled(conn.dialect).names
+    return [dict(zip(names, row, strict=True)) for row in fetch(conn, statement, params)]
+
+
+def execute(conn: Connection, statement: Statement, params: Params = _NO_PARAMS) -> int:
+    """Run a statement once; returns the number of rows it matched."""
+    plan = statement.compiled(conn.dialect).plan(params)
+    cursor = _run(conn, plan.sql, plan.parameters(params), many=False)
+    try:
+        count: int = cursor.rowcount
+        return count
+    finally:
+        cursor.close()
+
+
+def execute_many(conn: Connection, statement: Statement, rows: Sequence[Params]) -> None:
+    """Run a statement for each parameter set, in one driver call (``executemany``). The sets
+    must have the same expanding list lengths."""
+    if not rows:
+        return
+    if len(rows) == 1:
+        execute(conn, statement, rows[0])
+        return
+    plan = statement.compiled(conn.dialect).plan(rows[0])
+    _run(conn, plan.sql, [plan.parameters(row) for row in rows], many=True).close()
+
+
+def _run(conn: Connection, sql: str, parameters: Any, *, many: bool) -> Any:
+    if not conn.in_transaction():
+        conn.begin()  # as Connection.execute would (autobegin), firing the "begin" event
+    cursor = conn.connection.cursor()
+    try:
+        dispatch = conn.dispatch
+        if dispatch.before_cursor_execute:
+            for listener in dispatch.before_cursor_execute:
+                sql, parameters = listener(conn, cursor, sql, parameters, None, many)
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(conn, cursor, sql, parameters, None, many)
+    except BaseException as error:
+        cursor.close()
+        dialect = conn.dialect
+        if isinstance(error, dialect.loaded_dbapi.Error):
+            raise _wrapped(conn, sql, parameters, error, cursor, many=many) from error
+        raise
+    return cursor
+
+
+def _wrapped(
+    conn: Connection, sql: str, parameters: Any, error: Exception, cursor: Any, *, many: bool
+) -> BaseException:
+    """The driver error as SQLAlchemy raises it from ``Connection.execute``."""
+    dialect = conn.dialect
+    invalidated = dialect.is_disconnect(
+        error,  # type: ignore[arg-type]  # a DBAPI Error, checked by the caller
+        conn.connection.dbapi_connection,
+        cursor,
+    )
+    if invalidated:
+        conn.invalidate(error)
+    return DBAPIError.instance(
+        sql,
+        parameters,
+        error,
+        dialect.loaded_dbapi.Error,
+        connection_invalidated=invalidated,
+        dialect=dialect,
+        ismulti=many,
+    )
