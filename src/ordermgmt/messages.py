@@ -1310,11 +1310,14 @@ class ListOrderShipments(Query):
 
 
 class ShipmentLineView(View):
-    """Units of one order line (``order_line_no``) on a shipment."""
+    """Units of one order line (``order_line_no``) on a shipment, and the product's
+    ``unit_cost`` when the shipment was made up (``None`` if it had none): cost of goods sold is
+    posted at that cost, and reversed at it when the goods come back."""
 
     order_line_no: int
     sku: str
     quantity: int
+    unit_cost: MoneyField | None
 
 
 class TrackingEventView(View):

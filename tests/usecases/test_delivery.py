@@ -408,12 +408,24 @@ def test_a_parcel_returned_to_sender_fails_the_shipment(
     placed = order(oms, acme, ("CHAIR", 2))
     shipment = oms.ship_order(placed.id, carrier="parcel")
 
+    oms.upsert_product(  # a new cost after shipping changes nothing for these goods
+        sku="CHAIR", name="Chair", unit_price=eur("149.00"), tax_rate="0.19", unit_cost=eur("99")
+    )
+
     failed = oms.record_tracking(shipment.id, status="returned_to_sender", description="refused")
 
     assert failed.status == "failed"
     # the goods are back at BER and reserved for the order again, ready to ship anew
     assert oms.get_order(placed.id).fulfillment_status == "reserved"
     assert on_hand_and_reserved(oms, "CHAIR", "BER") == (10, 2)
+    # their cost goes back to inventory at the cost they left at
+    assert [
+        {(p.account, p.side, p.amount) for p in e.postings} for e in oms.journal(shipment.number)
+    ] == [
+        {("5000", "debit", eur("160.00")), ("1500", "credit", eur("160.00"))},
+        {("1500", "debit", eur("160.00")), ("5000", "credit", eur("160.00"))},
+    ]
+    assert oms.trial_balance().balance("5000", "EUR") == 0
 
 
 def test_a_pending_shipment_cannot_be_tracked_or_delivered(

@@ -209,6 +209,51 @@ def test_a_restocked_return_of_a_paid_order_is_credited_and_refunded(
     assert_books_balance(oms)
 
 
+def set_cost(oms: OrderManagement, cost: str) -> None:
+    oms.upsert_product(
+        sku="CHAIR", name="Chair", unit_price=eur("149.00"), tax_rate="0.19", unit_cost=eur(cost)
+    )
+
+
+def test_a_return_reverses_cost_of_goods_at_the_cost_the_goods_shipped_at(
+    oms: OrderManagement, acme: CustomerView
+) -> None:
+    placed = order(oms, acme, ("CHAIR", 3))
+    invoice = oms.issue_invoice(placed.id)
+    first = oms.ship_order(placed.id, carrier="parcel", lines=[{"sku": "CHAIR", "quantity": 2}])
+    set_cost(oms, "95.00")  # the chair costs more from now on
+    second = oms.ship_order(placed.id, carrier="parcel")
+    for shipment in (first, second):
+        oms.confirm_delivery(shipment.id, proof="signed")
+    set_cost(oms, "120.00")
+    assert entries(oms, first.number) == [
+        {("5000", "debit", eur("160.00")), ("1500", "credit", eur("160.00"))}
+    ]
+    assert entries(oms, second.number) == [
+        {("5000", "debit", eur("95.00")), ("1500", "credit", eur("95.00"))}
+    ]
+    oms.record_payment(invoice_id=invoice.id, amount=invoice.total, method="bank_transfer")
+
+    # units come back in the order they were delivered: one at 80.00, then one at 80.00 and
+    # one at 95.00; today's 120.00 plays no part
+    one = oms.request_return(placed.id, lines=[{"sku": "CHAIR", "quantity": 1}], reason="scratch")
+    oms.receive_return(one.id, restock=True)
+    two = oms.request_return(placed.id, lines=[{"sku": "CHAIR", "quantity": 2}], reason="scratch")
+    oms.receive_return(two.id, restock=False)
+
+    assert entries(oms, one.number) == [
+        {("1500", "debit", eur("80.00")), ("5000", "credit", eur("80.00"))}
+    ]
+    assert entries(oms, two.number) == [
+        {("1500", "debit", eur("175.00")), ("5000", "credit", eur("175.00"))},
+        {("5900", "debit", eur("175.00")), ("1500", "credit", eur("175.00"))},
+    ]
+    balance = oms.trial_balance()
+    assert balance.balance("5000", "EUR") == 0  # every unit shipped came back: no cost left
+    assert balance.balance("5900", "EUR") == Decimal("175.00")
+    assert_books_balance(oms)
+
+
 def test_a_return_written_off_stays_out_of_stock_and_is_expensed(
     oms: OrderManagement, acme: CustomerView
 ) -> None:

@@ -8,6 +8,7 @@ stock reserved; booking can be retried.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -48,6 +49,20 @@ class ShipmentLine:
     order_line_no: int
     sku: str
     quantity: int
+    #: The product's unit cost when the shipment was made up (``None``: it had none). Cost of
+    #: goods sold is posted at this cost, and reversed at the same cost when goods come back.
+    unit_cost: Money | None = None
+
+
+def goods_value(costs: Iterable[tuple[Money | None, int]]) -> list[Money]:
+    """The value of ``(unit cost, units)`` pairs, rounded, one amount per currency (in the
+    order the currencies first appear). Units without a cost count nothing."""
+    totals: dict[str, Decimal] = {}
+    for unit_cost, units in costs:
+        if unit_cost is not None:
+            currency = unit_cost.currency
+            totals[currency] = totals.get(currency, Decimal(0)) + unit_cost.amount * units
+    return [Money(amount, currency).rounded() for currency, amount in totals.items()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,18 +114,6 @@ def post(
     return journal_entry
 
 
-def goods_cost(uow: UnitOfWork, lines: Iterable[tuple[str, int]]) -> list[Money]:
-    """What ``(sku, quantity)`` pairs cost at their products' unit cost, rounded, one amount per
-    currency of cost. Products without a unit cost count nothing."""
-    costs: dict[str, Decimal] = {}
-    for sku, quantity in lines:
-        product = uow.products.find(sku)
-        if product is not None and product.unit_cost is not None:
-            currency = product.unit_cost.currency
-            costs[currency] = costs.get(currency, Decimal(0)) + product.unit_cost.amount * quantity
-    return [Money(cost, currency).rounded() for currency, cost in costs.items()]
-
-
 def post_transfer(
     uow: UnitOfWork,
     deps: Dependencies,

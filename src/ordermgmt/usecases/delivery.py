@@ -2,14 +2,15 @@
 
 A shipment is created first (``pending``), the carrier is called outside any transaction, and
 only a successful booking moves the goods: on hand and reserved fall together, the order line's
-reservation becomes a shipped quantity, and cost of goods sold is posted where a unit cost is
-known. A failed booking leaves the shipment pending and the stock reserved; ``book_shipment``
-retries it.
+reservation becomes a shipped quantity, and cost of goods sold is posted at the unit costs the
+shipment lines recorded when it was made up (where the product has one). A failed booking
+leaves the shipment pending and the stock reserved; ``book_shipment`` retries it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -37,6 +38,7 @@ from ordermgmt.domain.shipment import (
     ShipmentStatus,
     TrackingEvent,
     TrackingStatus,
+    goods_value,
     shipment_number,
 )
 from ordermgmt.messages import (
@@ -55,7 +57,7 @@ from ordermgmt.messages import (
     TrackingInput,
 )
 from ordermgmt.ports import CarrierPort, Dependencies, UnitOfWork
-from ordermgmt.usecases.accounting import goods_cost, post_transfer, refresh_order
+from ordermgmt.usecases.accounting import post_transfer, refresh_order
 
 
 def _carrier(deps: Dependencies, name: str) -> CarrierPort:
@@ -128,9 +130,11 @@ def ship_order(deps: Dependencies, cmd: ShipOrder) -> ShipmentView:
         order = uow.orders.get(cmd.order_id)
         location, lines = _plan(uow, order, cmd)
         weight = Decimal(0)
-        for line in lines:
+        for index, line in enumerate(lines):
             product = uow.products.find(line.sku)
-            weight += (product.weight_kg if product else Decimal(0)) * line.quantity
+            if product is not None:
+                weight += product.weight_kg * line.quantity
+                lines[index] = replace(line, unit_cost=product.unit_cost)
         parcels = tuple(Parcel(w) for w in (cmd.parcels or [weight]))
         shipment = Shipment(
             id=deps.ids.new_id(),
@@ -239,7 +243,7 @@ def _dispatch(
         item.consume(line.quantity)
         order.ship(line.order_line_no, shipment.location, line.quantity)
     chart = deps.settings.chart
-    for cost in goods_cost(uow, ((line.sku, line.quantity) for line in shipment.lines)):
+    for cost in goods_value((line.unit_cost, line.quantity) for line in shipment.lines):
         post_transfer(
             uow,
             deps,
@@ -323,7 +327,7 @@ def _back_to_stock(uow: UnitOfWork, deps: Dependencies, shipment: Shipment, at: 
         item.reserve(line.quantity)
         order.unship(line.order_line_no, shipment.location, line.quantity)
     chart = deps.settings.chart
-    for cost in goods_cost(uow, ((line.sku, line.quantity) for line in shipment.lines)):
+    for cost in goods_value((line.unit_cost, line.quantity) for line in shipment.lines):
         post_transfer(
             uow,
             deps,
@@ -434,10 +438,7 @@ def shipment_view(shipment: Shipment) -> ShipmentView:
         location=shipment.location,
         carrier=shipment.carrier,
         status=shipment.status,
-        lines=tuple(
-            ShipmentLineView(order_line_no=ln.order_line_no, sku=ln.sku, quantity=ln.quantity)
-            for ln in shipment.lines
-        ),
+        lines=tuple(ShipmentLineView.model_validate(line) for line in shipment.lines),
         parcels=tuple(p.weight_kg for p in shipment.parcels),
         weight_kg=shipment.weight_kg,
         tracking_number=shipment.tracking_number,
@@ -446,10 +447,7 @@ def shipment_view(shipment: Shipment) -> ShipmentView:
         price=shipment.price,
         estimated_delivery=shipment.estimated_delivery,
         booking_error=shipment.booking_error,
-        tracking=tuple(
-            TrackingEventView(status=e.status, at=e.at, description=e.description)
-            for e in shipment.tracking
-        ),
+        tracking=tuple(TrackingEventView.model_validate(e) for e in shipment.tracking),
         delivered_at=shipment.delivered_at,
         proof_of_delivery=shipment.proof_of_delivery,
     )
