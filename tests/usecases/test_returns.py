@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ordermgmt import Money, OrderManagement
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
@@ -252,6 +254,64 @@ def test_a_return_reverses_cost_of_goods_at_the_cost_the_goods_shipped_at(
     assert balance.balance("5000", "EUR") == 0  # every unit shipped came back: no cost left
     assert balance.balance("5900", "EUR") == Decimal("175.00")
     assert_books_balance(oms)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    shipped=st.lists(st.tuples(st.integers(1, 3), st.integers(1, 9999)), min_size=1, max_size=4),
+    returns=st.lists(st.integers(1, 4), min_size=1, max_size=6),
+)
+def test_returns_take_units_back_at_their_shipping_cost_in_delivery_order(
+    shipped: list[tuple[int, int]], returns: list[int]
+) -> None:
+    """Shipments of (units, unit cost in cents), each at the cost of its day; returns of the
+    given sizes while units are left. Each return reverses exactly the cost of the next units
+    in delivery order, and once every unit is back no cost of goods sold is left."""
+    oms = OrderManagement.in_memory(
+        clock=FixedClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)), ids=SequentialIdGenerator()
+    )
+    customer = oms.register_customer(name="ACME", kind="b2b", payment_preference="invoice")
+    units = sum(n for n, _ in shipped)
+    oms.upsert_product(sku="CHAIR", name="Chair", unit_price=eur("149.00"), tax_rate="0.19")
+    oms.receive_stock(sku="CHAIR", location="BER", quantity=units, supplier="Supplier")
+    placed = order(oms, customer, ("CHAIR", units))
+    costs: list[Decimal] = []  # the cost of each unit, in delivery order
+    for n, cents in shipped:
+        cost = Decimal(cents) / 100
+        oms.upsert_product(
+            sku="CHAIR",
+            name="Chair",
+            unit_price=eur("149.00"),
+            tax_rate="0.19",
+            unit_cost=Money(cost, "EUR"),
+        )
+        shipment = oms.ship_order(
+            placed.id, carrier="parcel", lines=[{"sku": "CHAIR", "quantity": n}]
+        )
+        oms.confirm_delivery(shipment.id, proof="signed")
+        costs += [cost] * n
+    oms.upsert_product(  # today's cost plays no part in what comes back
+        sku="CHAIR",
+        name="Chair",
+        unit_price=eur("149.00"),
+        tax_rate="0.19",
+        unit_cost=eur("999.99"),
+    )
+    for size in returns:
+        size = min(size, len(costs))
+        if not size:
+            break
+        rma = oms.request_return(
+            placed.id, lines=[{"sku": "CHAIR", "quantity": size}], reason="unwanted"
+        )
+        oms.receive_return(rma.id, restock=True)
+        taken, costs = costs[:size], costs[size:]
+        assert entries(oms, rma.number) == [
+            {("1500", "debit", eur(str(sum(taken)))), ("5000", "credit", eur(str(sum(taken))))}
+        ]
+    balance = oms.trial_balance()
+    assert balance.balance("5000", "EUR") == sum(costs, Decimal(0))
+    assert balance.balanced
 
 
 def test_a_return_written_off_stays_out_of_stock_and_is_expensed(
