@@ -78,17 +78,29 @@ class _Plan:
                 value = state.parameters[key]
                 slots.append(_Slot(None, -1, None, process(value) if process else value))
         self.sql: str = state.statement
-        self.slots = slots
+        self._slots = slots
+        # The common case, every slot a plain parameter, takes a shorter way.
+        self._names: list[str] | None = None
+        if all(slot.name is not None and slot.item < 0 for slot in slots):
+            self._names = [slot.name for slot in slots if slot.name is not None]
+        self._processed = [(i, slot.process) for i, slot in enumerate(slots) if slot.process]
 
     def parameters(self, params: Params) -> Any:
         """``params`` in the driver's format: a tuple (positional styles) or a dict."""
-        values = []
-        for name, item, process, constant in self.slots:
-            if name is None:
-                values.append(constant)
-                continue
-            value = params[name] if item < 0 else params[name][item]
-            values.append(value if process is None or value is None else process(value))
+        if self._names is not None:
+            values = [params[name] for name in self._names]
+            for position, process in self._processed:
+                value = values[position]
+                if value is not None:
+                    values[position] = process(value)
+        else:
+            values = []
+            for name, item, process, constant in self._slots:
+                if name is None:
+                    values.append(constant)
+                    continue
+                value = params[name] if item < 0 else params[name][item]
+                values.append(value if process is None or value is None else process(value))
         if self.keys is None:
             return tuple(values)
         return dict(zip(self.keys, values, strict=True))
@@ -107,10 +119,11 @@ class _Compiled:
         self._columns = list(getattr(statement, "exported_columns", ()))
         self.names = [column.name for column in self._columns]
         self._processors: list[tuple[int, Any]] | None = None
-        if not self._expanding:
-            self._plans[()] = _Plan(compiled, dialect, {})
+        self._single = None if self._expanding else _Plan(compiled, dialect, {})
 
     def plan(self, params: Params) -> _Plan:
+        if self._single is not None:
+            return self._single
         lengths = tuple(len(params[name]) for name in self._expanding)
         found = self._plans.get(lengths)
         if found is None:
@@ -158,9 +171,13 @@ class Statement:
         self.statement = statement
         self._column_keys = None if column_keys is None else list(column_keys)
         self._compiled: dict[tuple[type[Dialect], str], _Compiled] = {}
+        self._last: tuple[Dialect, _Compiled] | None = None  # most programs use one dialect
         self._lock = threading.Lock()
 
     def compiled(self, dialect: Dialect) -> _Compiled:
+        last = self._last
+        if last is not None and last[0] is dialect:
+            return last[1]
         key = (type(dialect), dialect.paramstyle)
         found = self._compiled.get(key)
         if found is None:
@@ -170,6 +187,7 @@ class Statement:
                     found = self._compiled[key] = _Compiled(
                         self.statement, self._column_keys, dialect
                     )
+        self._last = (dialect, found)
         return found
 
 
@@ -189,7 +207,7 @@ def fetch_mappings(
 ) -> list[dict[str, Any]]:
     """The rows of a query as dicts keyed by column name."""
     names = statement.compiled(conn.dialect).names
-    return [dict(zip(names, row, strict=True)) for row in fetch(conn, statement, params)]
+    return [dict(zip(names, row, strict=False)) for row in fetch(conn, statement, params)]
 
 
 def execute(conn: Connection, statement: Statement, params: Params = _NO_PARAMS) -> int:
@@ -215,8 +233,14 @@ def execute_many(conn: Connection, statement: Statement, rows: Sequence[Params])
     _run(conn, plan.sql, [plan.parameters(row) for row in rows], many=True).close()
 
 
-def _run(conn: Connection, sql: str, parameters: Any, *, many: bool) -> Any:
-    if not conn.in_transaction():
+def execute_sql(conn: Connection, sql: str) -> None:
+    """Run SQL without parameters as it is, in whatever transaction state the connection is
+    (the ``begin`` event issues ``BEGIN IMMEDIATE`` on SQLite this way)."""
+    _run(conn, sql, (), many=False, begin=False).close()
+
+
+def _run(conn: Connection, sql: str, parameters: Any, *, many: bool, begin: bool = True) -> Any:
+    if begin and not conn.in_transaction():
         conn.begin()  # as Connection.execute would (autobegin), firing the "begin" event
     cursor = conn.connection.cursor()
     try:

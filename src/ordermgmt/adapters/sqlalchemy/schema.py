@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from ordermgmt.adapters.sqlalchemy.compiled import execute_sql
 from ordermgmt.adapters.sqlalchemy.tables import metadata
 from ordermgmt.domain.errors import SchemaOutOfDate, StorageError, ValidationError
 
@@ -61,7 +62,7 @@ def _engine_for(backend: str, url: str, parsed: Any, options: dict[str, Any]) ->
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            execute_sql(conn, "BEGIN IMMEDIATE")
 
         return engine
     if backend == "postgresql":

@@ -26,7 +26,18 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -87,15 +98,26 @@ A = TypeVar("A", bound=Aggregate)
 class _Statements:
     """Statements of one aggregate's tables, built and compiled once (see :mod:`.compiled`):
     building and executing a SQLAlchemy statement costs more than running it on SQLite, so the
-    hot paths never rebuild them."""
+    hot paths never rebuild them.
 
-    def __init__(
-        self, table: Table, key_columns: Sequence[str], children: Sequence[tuple[Table, str]]
-    ) -> None:
+    ``base`` reads whole aggregates: when each child table's primary key extends the previous
+    one's (order, lines, allocations; invoice, lines), the root is outer-joined with its
+    children and one query reads the aggregate, a row per innermost child. Otherwise (and in
+    :meth:`_Tracked.load_where`) children are read by a query per child table.
+    """
+
+    def __init__(self, mapper: Mapper[Any]) -> None:
+        table, key_columns = mapper.table, mapper.key_columns
+        self.joined = _joins(table, key_columns, mapper.children)
+        if self.joined is None:
+            self.tables = [table]
+            self.base = select(table)
+        else:
+            self.tables = [table] + [child for child, _ in mapper.children]
+            self.base = select(*self.tables).select_from(self.joined)
         where = [table.c[k] == bindparam(f"k_{k}") for k in key_columns]
-        by_key = select(table).where(*where)
-        self.by_key = Statement(by_key)
-        self.by_key_locked = Statement(by_key.with_for_update())
+        self.by_key = Statement(self.base.where(*where))
+        self.by_key_locked = Statement(self.base.where(*where).with_for_update(of=table))
         values: dict[str, Any] = {
             c.name: bindparam(f"v_{c.name}") for c in table.columns if c.name not in key_columns
         }
@@ -108,8 +130,65 @@ class _Statements:
                 .where(child.c[fk].in_(bindparam("ids", expanding=True)))
                 .order_by(*child.primary_key.columns)
             )
-            for child, fk in children
+            for child, fk in mapper.children
         }
+        # Where each table's columns sit in a row of ``base``, and which of them identify a row.
+        self.spans: list[tuple[str, int, int, list[str], list[int]]] = []
+        start = 0
+        for index, part in enumerate(self.tables):
+            names = [c.name for c in part.columns]
+            keys = key_columns if index == 0 else [c.name for c in part.primary_key.columns]
+            positions = [names.index(k) for k in keys]
+            self.spans.append((part.name, start, start + len(names), names, positions))
+            start += len(names)
+
+    def split(self, rows: list[Any]) -> list[tuple[dict[str, Any], dict[str, list[Row]]]]:
+        """Rows of ``base`` as (root row, child rows by table) per aggregate, in order."""
+        if self.joined is None:
+            names = self.spans[0][3]
+            return [(dict(zip(names, row, strict=True)), {}) for row in rows]
+        found: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, list[Row]]]] = {}
+        seen: set[tuple[Any, ...]] = set()
+        (_, _, root_end, root_names, root_keys), *child_spans = self.spans
+        for row in rows:
+            key = tuple(row[i] for i in root_keys)
+            aggregate = found.get(key)
+            if aggregate is None:
+                root = dict(zip(root_names, row[:root_end], strict=True))
+                aggregate = found[key] = (root, {name: [] for name, *_ in child_spans})
+            for name, start, end, names, keys in child_spans:
+                values = row[start:end]
+                identity = (name, *(values[i] for i in keys))
+                if values[keys[0]] is None or identity in seen:
+                    continue  # no child row (outer join), or one repeated by a deeper child
+                seen.add(identity)
+                aggregate[1][name].append(dict(zip(names, values, strict=True)))
+        return list(found.values())
+
+
+def _joins(table: Table, key_columns: Sequence[str], children: Sequence[tuple[Table, str]]) -> Any:
+    """``table`` outer-joined with ``children`` if they form a chain (see :class:`_Statements`),
+    else None. In a chain every child row matches one row of the table before it, so the join
+    multiplies rows only along the chain."""
+    if not children or len(key_columns) != 1:
+        return None
+    joined: Any = table
+    parent: tuple[Table, str] | None = None
+    for child, fk in children:
+        if parent is None:
+            on = child.c[fk] == table.c[key_columns[0]]
+        else:
+            parent_table, parent_fk = parent
+            parent_key = [c.name for c in parent_table.primary_key.columns]
+            own = [c.name for c in child.primary_key.columns]
+            if fk != parent_fk or fk not in parent_key or own[: len(parent_key)] != parent_key:
+                return None
+            if len(own) == len(parent_key):
+                return None
+            on = and_(*[child.c[name] == parent_table.c[name] for name in parent_key])
+        joined = joined.outerjoin(child, on)
+        parent = (child, fk)
+    return joined
 
 
 _statements: dict[str, _Statements] = {}
@@ -162,10 +241,7 @@ def statements(mapper: Mapper[Any]) -> _Statements:
     found = _statements.get(mapper.table.name)
     if found is None:
         with _cache_lock:
-            found = _statements.setdefault(
-                mapper.table.name,
-                _Statements(mapper.table, mapper.key_columns, mapper.children),
-            )
+            found = _statements.setdefault(mapper.table.name, _Statements(mapper))
     return found
 
 
@@ -200,12 +276,24 @@ class _Tracked(Generic[A]):
             query = query.with_for_update()
         return self._load([dict(r._mapping) for r in self.conn.execute(query)])
 
-    def load_cached(self, name: str, build: Callable[[], Any], params: dict[str, Any]) -> list[A]:
-        """Run a query built once per table and ``name`` (see :class:`_Statements`)."""
+    def load_cached(
+        self, name: str, build: Callable[[Select[Any]], Select[Any]], params: dict[str, Any]
+    ) -> list[A]:
+        """Run a query built once per table and ``name``, from the statement that reads whole
+        aggregates (``_Statements.base``)."""
+        known = statements(self.mapper)
         statement = _cached_statement(
-            f"query:{self.mapper.table.name}:{name}", lambda: Statement(build())
+            f"query:{self.mapper.table.name}:{name}", lambda: Statement(build(known.base))
         )
-        return self._load(fetch_mappings(self.conn, statement, params))
+        return self._read(statement, params)
+
+    def _read(self, statement: Statement, params: dict[str, Any]) -> list[A]:
+        """The aggregates a query on ``_Statements.base`` finds."""
+        known = statements(self.mapper)
+        if known.joined is None:
+            return self._load(fetch_mappings(self.conn, statement, params))
+        rows = fetch(self.conn, statement, params)
+        return [self._adopt(root, children) for root, children in known.split(rows)]
 
     def _load(self, roots: list[dict[str, Any]]) -> list[A]:
         if not roots:
@@ -213,8 +301,10 @@ class _Tracked(Generic[A]):
         children: dict[tuple[Any, ...], dict[str, list[Row]]] = {}
         key_col = self.mapper.key_columns[0]
         known = statements(self.mapper).children
-        for child, fk in self.mapper.children:
-            ids = [r[key_col] for r in roots]
+        # Aggregates already in the identity map keep their state: their rows are not read.
+        new = [r for r in roots if tuple(r[c] for c in self.mapper.key_columns) not in self.objects]
+        ids = [r[key_col] for r in new]
+        for child, fk in self.mapper.children if ids else ():
             for start in range(0, len(ids), 500):
                 rows = fetch_mappings(
                     self.conn, known[child.name], {"ids": ids[start : start + 500]}
@@ -238,9 +328,7 @@ class _Tracked(Generic[A]):
             return self.objects[key]
         known = statements(self.mapper)
         params = {f"k_{c}": v for c, v in zip(self.mapper.key_columns, key, strict=True)}
-        found = self._load(
-            fetch_mappings(self.conn, known.by_key_locked if lock else known.by_key, params)
-        )
+        found = self._read(known.by_key_locked if lock else known.by_key, params)
         return found[0] if found else None
 
     def get(self, *key: Any) -> A:
@@ -373,9 +461,8 @@ class _Stock(_Tracked[StockItem]):
         c = t.stock_items.c
         return self.load_cached(
             "for_update",
-            lambda: (
-                select(t.stock_items)
-                .where(c.sku.in_(bindparam("skus", expanding=True)))
+            lambda base: (
+                base.where(c.sku.in_(bindparam("skus", expanding=True)))
                 .order_by(c.sku, c.location)
                 .with_for_update()
             ),
@@ -386,7 +473,7 @@ class _Stock(_Tracked[StockItem]):
         c = t.stock_items.c
         found = self.load_cached(
             "for_sku",
-            lambda: select(t.stock_items).where(c.sku == bindparam("sku")).order_by(c.location),
+            lambda base: base.where(c.sku == bindparam("sku")).order_by(c.location),
             {"sku": sku},
         )
         extra = [i for k, i in self.objects.items() if k[0] == sku and i not in found]
@@ -402,7 +489,7 @@ class _Orders(_Tracked[Order]):
             return []
         return self.load_cached(
             "by_ids",
-            lambda: select(t.orders).where(t.orders.c.id.in_(bindparam("ids", expanding=True))),
+            lambda base: base.where(t.orders.c.id.in_(bindparam("ids", expanding=True))),
             {"ids": ids},
         )
 
@@ -534,10 +621,8 @@ class _Documents(_Tracked[A]):
             table = self.mapper.table
             found = self.load_cached(
                 f"by:{column}:{order}",
-                lambda: (
-                    select(table)
-                    .where(table.c[column] == bindparam("value"))
-                    .order_by(table.c[order], table.c.id)
+                lambda base: base.where(table.c[column] == bindparam("value")).order_by(
+                    table.c[order], table.c.id
                 ),
                 {"value": value},
             )
