@@ -160,3 +160,13 @@ def test_engine_listeners_see_each_statement(engine: Engine) -> None:
     kinds = [(sql, many) for sql, _, many in seen if sql != "BEGIN"]
     assert kinds == [("INSERT", True), ("SELECT", False), ("UPDATE", False)]
     assert len(seen[-1][1]) == 3  # the driver's parameters
+
+
+def test_statements_are_logged_like_sqlalchemy_logs_them(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="sqlalchemy.engine"), engine.connect() as conn:
+        fetch(conn, BY_IDS, {"ids": ["inv-1"], "currency": "EUR"})
+    logged = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("SELECT invoices.id") for m in logged)
+    assert any("inv-1" in m for m in logged)

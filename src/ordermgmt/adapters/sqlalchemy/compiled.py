@@ -20,10 +20,15 @@ What stays the same as with ``Connection.execute``:
   disconnect.
 - The engine's ``before_cursor_execute`` and ``after_cursor_execute`` listeners are called, with
   the SQL and the driver parameters; the execution context they receive is ``None``.
+
+Statements are logged like SQLAlchemy's own (``echo=True`` or the ``sqlalchemy.engine``
+logger). What does not happen: ``handle_error`` listeners and the dialect's ``do_execute``
+hooks.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
@@ -248,6 +253,11 @@ def _run(conn: Connection, sql: str, parameters: Any, *, many: bool, begin: bool
         if dispatch.before_cursor_execute:
             for listener in dispatch.before_cursor_execute:
                 sql, parameters = listener(conn, cursor, sql, parameters, None, many)
+        logger = conn.engine.logger
+        if logger.isEnabledFor(logging.INFO):  # echo=True, or the sqlalchemy.engine logger
+            logger.info("%s", sql)
+            if not conn.engine.hide_parameters:
+                logger.info("[compiled once] %r", parameters)
         if many:
             cursor.executemany(sql, parameters)
         else:
@@ -280,6 +290,7 @@ def _wrapped(
         parameters,
         error,
         dialect.loaded_dbapi.Error,
+        hide_parameters=conn.engine.hide_parameters,
         connection_invalidated=invalidated,
         dialect=dialect,
         ismulti=many,
