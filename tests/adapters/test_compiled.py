@@ -10,7 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, event, insert, select, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ordermgmt.adapters.sqlalchemy import open_engine, tables, upgrade
@@ -170,3 +182,17 @@ def test_statements_are_logged_like_sqlalchemy_logs_them(
     logged = [r.getMessage() for r in caplog.records]
     assert any(m.startswith("SELECT invoices.id") for m in logged)
     assert any("inv-1" in m for m in logged)
+
+
+def test_a_table_with_client_side_defaults_is_refused() -> None:
+    """Such defaults are computed per execution by SQLAlchemy; a statement planned once would
+    leave them out, so it is refused up front."""
+    defaults = Table(
+        "with_defaults",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("note", String, default="none"),
+    )
+    with pytest.raises(ValueError, match="client-side column defaults"):
+        Statement(insert(defaults))
+    assert Statement(select(defaults)).statement is not None  # reading them is fine

@@ -173,6 +173,15 @@ class Statement:
     """
 
     def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None) -> None:
+        table = getattr(statement, "table", None)  # INSERT, UPDATE and DELETE have one
+        if table is not None and any(
+            column.default is not None or column.onupdate is not None for column in table.columns
+        ):
+            # Connection.execute fills those in per execution; a plan made once would not.
+            raise ValueError(
+                f"table {table.name} has client-side column defaults; run its writes through "
+                "Connection.execute"
+            )
         self.statement = statement
         self._column_keys = None if column_keys is None else list(column_keys)
         self._compiled: dict[tuple[type[Dialect], str], _Compiled] = {}
