@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Table
@@ -51,6 +52,7 @@ def utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)  # amounts recur (prices, totals); equal inputs give the same Money
 def _m(amount: Decimal | str, currency: str) -> Money:
     """Money from a column: trailing zeros of NUMERIC dropped, padded to the minor unit."""
     value = Decimal(amount).normalize()

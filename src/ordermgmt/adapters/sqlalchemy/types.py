@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime, Numeric, String
@@ -40,13 +41,13 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        return plain(number)
+        return plain(value if isinstance(value, Decimal) else str(value))
 
 
-def plain(number: Decimal) -> Decimal:
+@lru_cache(maxsize=4096)  # amounts recur; equal inputs give the same (immutable) Decimal
+def plain(number: Decimal | str) -> Decimal:
     """Drop the trailing zeros NUMERIC pads with, without turning 100 into 1E+2."""
-    reduced = number.normalize()
+    reduced = Decimal(number).normalize()
     exponent = reduced.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         reduced = reduced.quantize(Decimal(1))

@@ -246,13 +246,15 @@ def statements(mapper: Mapper[Any]) -> _Statements:
 
 
 class _Tracked(Generic[A]):
-    """Loaded aggregates of one kind, with the rows they had when loaded (None when new)."""
+    """Loaded aggregates of one kind, each with a copy of the state it was loaded in (None when
+    new). At flush an aggregate equal to its copy is left alone, as the in-memory store does;
+    one that changed is turned into rows, and so is its copy, to write only what differs."""
 
     def __init__(self, uow: SqlAlchemyUnitOfWork, mapper: Mapper[A]) -> None:
         self.uow = uow
         self.mapper = mapper
         self.objects: dict[tuple[Any, ...], A] = {}
-        self.snapshots: dict[tuple[Any, ...], Rows | None] = {}
+        self.snapshots: dict[tuple[Any, ...], A | None] = {}
 
     @property
     def conn(self) -> Connection:
@@ -264,7 +266,7 @@ class _Tracked(Generic[A]):
             return self.objects[key]
         obj = self.mapper.build(root, children)
         self.objects[key] = obj
-        self.snapshots[key] = self.mapper.rows(obj)
+        self.snapshots[key] = obj.clone()
         self.uow.touched.append(obj)
         return obj
 
@@ -353,14 +355,14 @@ class _Tracked(Generic[A]):
             before = self.snapshots[key]
             if before is None:
                 obj.version = 1  # the first committed state, as in the in-memory store
-            rows = self.mapper.rows(obj)
-            if before is None:
-                for name, table_rows in rows.items():
+                for name, table_rows in self.mapper.rows(obj).items():
                     inserts.setdefault(name, []).extend(table_rows)
                 continue
-            if rows == before:
+            if obj == before:
                 continue
-            self._update(key, obj, rows, before)
+            rows, before_rows = self.mapper.rows(obj), self.mapper.rows(before)
+            if rows != before_rows:
+                self._update(key, obj, rows, before_rows)
         for name, table_rows in inserts.items():  # roots first: dicts keep insertion order
             _insert_rows(self.conn, name, table_rows)
 
