@@ -28,9 +28,20 @@ class DomainEvent:
         return type(self).__name__
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly dict: Decimals and Money as strings, datetimes in ISO 8601."""
-        values = {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
-        return {"event": self.name, **values}
+        """A JSON-friendly dict: the event's name first (``"event"``), then its fields in
+        declaration order; Decimals and Money as strings, datetimes in ISO 8601."""
+        cls = type(self)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(self))
+        data: dict[str, Any] = {"event": cls.__name__}
+        for name in names:
+            data[name] = _plain(getattr(self, name))
+        return data
+
+
+#: Field names per event class, in declaration order (``dataclasses.fields`` is slow to ask).
+_FIELD_NAMES: dict[type[DomainEvent], tuple[str, ...]] = {}
 
 
 def event_types() -> dict[str, type[DomainEvent]]:
@@ -69,6 +80,8 @@ def event_from_dict(data: dict[str, Any]) -> DomainEvent:
 
 
 def _plain(value: object) -> object:
+    if value is None or type(value) in (str, int, bool):
+        return value  # most fields, and JSON already
     if isinstance(value, Money):
         return {"amount": value.canonical, "currency": value.currency}
     if isinstance(value, Decimal):

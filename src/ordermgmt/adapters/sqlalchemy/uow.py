@@ -1013,7 +1013,7 @@ class SqlAlchemyUnitOfWork:
                         {
                             "event_id": e.event_id,
                             "name": e.name,
-                            "payload": json.dumps(e.to_dict(), sort_keys=True),
+                            "payload": json.dumps(e.to_dict()),
                             "occurred_at": e.occurred_at,
                             "committed_at": committed_at,
                         }
