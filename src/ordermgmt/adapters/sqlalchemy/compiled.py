@@ -210,10 +210,7 @@ def fetch(conn: Connection, statement: Statement, params: Params = _NO_PARAMS) -
     compiled = statement.compiled(conn.dialect)
     plan = compiled.plan(params)
     cursor = _run(conn, plan.sql, plan.parameters(params), many=False)
-    try:
-        return compiled.process_rows(cursor, cursor.fetchall())
-    finally:
-        cursor.close()
+    return compiled.process_rows(cursor, cursor.fetchall())
 
 
 def fetch_mappings(
@@ -227,12 +224,8 @@ def fetch_mappings(
 def execute(conn: Connection, statement: Statement, params: Params = _NO_PARAMS) -> int:
     """Run a statement once; returns the number of rows it matched."""
     plan = statement.compiled(conn.dialect).plan(params)
-    cursor = _run(conn, plan.sql, plan.parameters(params), many=False)
-    try:
-        count: int = cursor.rowcount
-        return count
-    finally:
-        cursor.close()
+    count: int = _run(conn, plan.sql, plan.parameters(params), many=False).rowcount
+    return count
 
 
 def execute_many(conn: Connection, statement: Statement, rows: Sequence[Params]) -> None:
@@ -244,19 +237,28 @@ def execute_many(conn: Connection, statement: Statement, rows: Sequence[Params])
         execute(conn, statement, rows[0])
         return
     plan = statement.compiled(conn.dialect).plan(rows[0])
-    _run(conn, plan.sql, [plan.parameters(row) for row in rows], many=True).close()
+    _run(conn, plan.sql, [plan.parameters(row) for row in rows], many=True)
 
 
 def execute_sql(conn: Connection, sql: str) -> None:
     """Run SQL without parameters as it is, in whatever transaction state the connection is
     (the ``begin`` event issues ``BEGIN IMMEDIATE`` on SQLite this way)."""
-    _run(conn, sql, (), many=False, begin=False).close()
+    _run(conn, sql, (), many=False, begin=False)
+
+
+#: Key of the cursor kept in a DBAPI connection's ``info``, which lives as long as that DBAPI
+#: connection, through pool check-ins and check-outs. One cursor serves every statement, as in
+#: hand-written code: results are always read in full before the next statement runs.
+_CURSOR = "ordermgmt.cursor"
 
 
 def _run(conn: Connection, sql: str, parameters: Any, *, many: bool, begin: bool = True) -> Any:
     if begin and not conn.in_transaction():
         conn.begin()  # as Connection.execute would (autobegin), firing the "begin" event
-    cursor = conn.connection.cursor()
+    info = conn.connection.info
+    cursor: Any = info.get(_CURSOR)
+    if cursor is None:
+        cursor = info[_CURSOR] = conn.connection.cursor()
     try:
         dispatch = conn.dispatch
         if dispatch.before_cursor_execute:
@@ -274,6 +276,8 @@ def _run(conn: Connection, sql: str, parameters: Any, *, many: bool, begin: bool
         if dispatch.after_cursor_execute:
             dispatch.after_cursor_execute(conn, cursor, sql, parameters, None, many)
     except BaseException as error:
+        if info.get(_CURSOR) is cursor:  # the next statement gets a fresh cursor
+            del info[_CURSOR]
         cursor.close()
         dialect = conn.dialect
         if isinstance(error, dialect.loaded_dbapi.Error):
