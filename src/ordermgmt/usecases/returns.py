@@ -69,13 +69,15 @@ def _request_in(
     if order.status is OrderStatus.CANCELLED:
         raise InvalidStateTransition("order", order.number, order.status, "returned")
     left = _returnable(uow, order)
-    lines: list[ReturnLine] = []
+    # one return line per order line, however often the request names its sku: credits and
+    # the cost of the goods coming back are worked out per order line
+    taken: dict[int, int] = defaultdict(int)
     for item in items:
         wanted = item.quantity
         for line in order.lines_for(item.sku):
             take = min(wanted, left[line.line_no])
             if take > 0:
-                lines.append(ReturnLine(line.line_no, line.sku, take))
+                taken[line.line_no] += take
                 left[line.line_no] -= take
                 wanted -= take
         if wanted:
@@ -89,7 +91,7 @@ def _request_in(
         number=return_number(uow.sequences.next_value("return")),
         order_id=order.id,
         customer_id=order.customer_id,
-        lines=tuple(lines),
+        lines=tuple(ReturnLine(no, order.line(no).sku, units) for no, units in taken.items()),
         reason=reason,
         requested_at=at,
     )
