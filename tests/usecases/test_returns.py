@@ -256,6 +256,29 @@ def test_a_return_reverses_cost_of_goods_at_the_cost_the_goods_shipped_at(
     assert_books_balance(oms)
 
 
+def test_goods_coming_back_out_of_delivery_order_are_valued_at_their_own_shipment(
+    oms: OrderManagement, acme: CustomerView
+) -> None:
+    placed = order(oms, acme, ("CHAIR", 2))
+    first = oms.ship_order(placed.id, carrier="parcel", lines=[{"sku": "CHAIR", "quantity": 1}])
+    set_cost(oms, "95.00")
+    second = oms.ship_order(placed.id, carrier="parcel")
+    oms.confirm_delivery(second.id, proof="signed")  # the later parcel arrives first
+    one = oms.request_return(placed.id, lines=[{"sku": "CHAIR", "quantity": 1}], reason="dent")
+    oms.receive_return(one.id, restock=True)  # the only chair delivered: the 95.00 one
+    oms.confirm_delivery(first.id, proof="signed")
+    two = oms.request_return(placed.id, lines=[{"sku": "CHAIR", "quantity": 1}], reason="dent")
+    oms.receive_return(two.id, restock=True)  # the other one, shipped at 80.00
+
+    assert entries(oms, one.number) == [
+        {("1500", "debit", eur("95.00")), ("5000", "credit", eur("95.00"))}
+    ]
+    assert entries(oms, two.number) == [
+        {("1500", "debit", eur("80.00")), ("5000", "credit", eur("80.00"))}
+    ]
+    assert oms.trial_balance().balance("5000", "EUR") == 0
+
+
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(
     shipped=st.lists(st.tuples(st.integers(1, 3), st.integers(1, 9999)), min_size=1, max_size=4),

@@ -132,16 +132,7 @@ PREPAYMENTS, GRNI, COGS, WRITE_OFF = "2100", "2200", "5000", "5900"
 #: a test of its own below shows each one, marked to fail while the defect is listed (strictly:
 #: once it is fixed, that test fails until the name goes from here, and the machine takes the
 #: step again).
-KNOWN_BUGS: dict[str, str] = {
-    "return costs counted past earlier returns": (
-        "receive_return values the goods by skipping as many units of each line as were "
-        "returned before, counted from the first delivered shipment; when a later shipment "
-        "was delivered and returned before an earlier one arrived, the earlier return took "
-        "other units than those skipped, and cost of goods sold no longer nets to zero once "
-        "everything is back"
-    ),
-}
-RETURN_COSTS_BY_COUNT = "return costs counted past earlier returns"
+KNOWN_BUGS: dict[str, str] = {}
 
 skus = st.sampled_from(SKUS)
 locations = st.sampled_from(CODES)
@@ -1698,10 +1689,6 @@ class OrderToCashMachine(RuleBasedStateMachine):
             return
         taken = self._taken_back(request)
         cost = goods_value((s.costs[index], units) for s, index, units in taken)
-        if KNOWN_BUGS.get(RETURN_COSTS_BY_COUNT) and cost != goods_value(
-            (s.costs[index], units) for s, index, units in self._taken_back_by_count(request)
-        ):
-            return
         # the returned units that were invoiced are credited, invoice by invoice
         to_credit: Counter[int] = Counter()
         for line_no, _, units in request.lines:
@@ -1767,31 +1754,6 @@ class OrderToCashMachine(RuleBasedStateMachine):
                         taken.append((shipment, index, take))
                         wanted -= take
             assert wanted == 0, (request, delivered)
-        return taken
-
-    def _taken_back_by_count(self, request: ReturnModel) -> list[tuple[ShipmentModel, int, int]]:
-        """Which units the library takes back: per order line, those after as many units as
-        were returned before, counted through the delivered shipments by number. The same as
-        :meth:`_taken_back` unless a shipment made up later was delivered and returned before
-        an earlier one arrived."""
-        taken: list[tuple[ShipmentModel, int, int]] = []
-        skip: Counter[int] = Counter()
-        for earlier in self.returns.values():
-            if earlier.order_id == request.order_id and earlier.status == "received":
-                for line_no, _, units in earlier.lines:
-                    skip[line_no] += units
-        delivered = self._delivered(request.order_id)
-        for line_no, _, wanted in request.lines:
-            for shipment in delivered:
-                for index, (shipped_line, _, units) in enumerate(shipment.lines):
-                    if shipped_line != line_no:
-                        continue
-                    skipped = min(skip[line_no], units)
-                    skip[line_no] -= skipped
-                    take = min(wanted, units - skipped)
-                    if take > 0:
-                        taken.append((shipment, index, take))
-                        wanted -= take
         return taken
 
     def reject_return(self, data: st.DataObject) -> None:
@@ -2342,7 +2304,6 @@ def test_a_return_naming_a_sku_twice_takes_back_each_unit_once() -> None:
     assert ledger.balance(WRITE_OFF, "EUR") == Decimal("30.00")
 
 
-@known_bug(RETURN_COSTS_BY_COUNT)
 def test_goods_returned_out_of_delivery_order_come_back_at_their_own_cost() -> None:
     oms, order_id, (first, second) = lamps_shipped_twice(("10.00", "20.00"))
     oms.confirm_delivery(second, proof="signed")  # the later parcel arrives first

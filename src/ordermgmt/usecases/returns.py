@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import datetime
 
 from ordermgmt.domain.errors import InvalidStateTransition, ValidationError
@@ -13,7 +12,7 @@ from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderStatus
 from ordermgmt.domain.returns import ReturnLine, ReturnRequest, ReturnStatus, return_number
-from ordermgmt.domain.shipment import Shipment, ShipmentStatus, goods_value
+from ordermgmt.domain.shipment import ShipmentStatus, goods_value
 from ordermgmt.messages import (
     Exchange,
     ExchangeView,
@@ -128,32 +127,6 @@ def _home_location(uow: UnitOfWork, order: Order, line_no: int) -> str:
     return locations[0]
 
 
-def returned_costs(
-    shipments: Sequence[Shipment], order: Order, lines: Sequence[ReturnLine]
-) -> list[tuple[Money | None, int]]:
-    """(unit cost, units) of the goods coming back, at the cost they shipped at: the units of
-    each order line are taken back in the order they were delivered (by shipment number),
-    after those an earlier return took back."""
-    delivered = sorted(
-        (s for s in shipments if s.status is ShipmentStatus.DELIVERED), key=lambda s: s.number
-    )
-    costs: list[tuple[Money | None, int]] = []
-    for line in lines:
-        skip = order.line(line.order_line_no).returned
-        wanted = line.quantity
-        for shipment in delivered:
-            for part in shipment.lines:
-                if part.order_line_no != line.order_line_no or not wanted:
-                    continue
-                skipped = min(skip, part.quantity)
-                skip -= skipped
-                taken = min(part.quantity - skipped, wanted)
-                if taken:
-                    costs.append((part.unit_cost, taken))
-                    wanted -= taken
-    return costs
-
-
 def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
     """Goods are back: restock or write off, credit what was invoiced, refund what was paid
     (or, for an exchange, carry the money over to the replacement order)."""
@@ -163,9 +136,17 @@ def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
         order = uow.orders.get(request.order_id)
         location = cmd.location or _home_location(uow, order, request.lines[0].order_line_no)
         ensure_location(uow, location)  # restocked units must be allocatable there
+        delivered = [
+            s
+            for s in uow.shipments.list_for_order(order.id)
+            if s.status is ShipmentStatus.DELIVERED
+        ]
+        earlier = [
+            r for r in uow.returns.list_for_order(order.id) if r.status is ReturnStatus.RECEIVED
+        ]
+        costs = request.take_back(delivered, earlier)
         request.receive(restock=cmd.restock, location=location, at=at)
         chart = deps.settings.chart
-        costs = returned_costs(uow.shipments.list_for_order(order.id), order, request.lines)
         for line in request.lines:
             order.take_back(line.order_line_no, line.quantity)
             if cmd.restock:

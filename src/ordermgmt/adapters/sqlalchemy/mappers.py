@@ -605,6 +605,12 @@ def _shipment_line(no: int, sku: str, quantity: int, *cost: str) -> ShipmentLine
     return ShipmentLine(no, sku, quantity, _m(cost[0], cost[1]) if cost else None)
 
 
+def _return_line(no: int, sku: str, quantity: int, *taken: list[list[Any]]) -> ReturnLine:
+    """A return line from its JSON list; where its units came from, once received, last."""
+    shipments = tuple((str(sid), int(units)) for sid, units in taken[0]) if taken else ()
+    return ReturnLine(no, sku, quantity, shipments)
+
+
 class ShipmentMapper(Mapper[Shipment]):
     table = t.shipments
     key_columns = ("id",)
@@ -691,7 +697,11 @@ class ReturnMapper(Mapper[ReturnRequest]):
     def rows(self, x: ReturnRequest) -> Rows:
         body = {
             "customer_id": x.customer_id,
-            "lines": [[ln.order_line_no, ln.sku, ln.quantity] for ln in x.lines],
+            "lines": [
+                [ln.order_line_no, ln.sku, ln.quantity]
+                + ([[list(pair) for pair in ln.shipments]] if ln.shipments else [])
+                for ln in x.lines
+            ],
             "reason": x.reason,
             "requested_at": _dt(x.requested_at),
             "status": x.status.value,
@@ -725,7 +735,7 @@ class ReturnMapper(Mapper[ReturnRequest]):
             number=r["number"],
             order_id=r["order_id"],
             customer_id=b["customer_id"],
-            lines=tuple(ReturnLine(no, sku, q) for no, sku, q in b["lines"]),
+            lines=tuple(_return_line(*line) for line in b["lines"]),
             reason=b["reason"],
             requested_at=requested,
             status=ReturnStatus(b["status"]),
