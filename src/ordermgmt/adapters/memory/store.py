@@ -57,6 +57,8 @@ class InMemoryStore:
         self.sku_receipts: dict[str, list[str]] = {}
         self.sequences: dict[str, int] = {}
         self.journal: list[JournalEntry] = []
+        #: Journal entries by reference (an invoice or shipment number), in posting order.
+        self.journal_by_reference: dict[str, list[JournalEntry]] = {}
         self.balances: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
         self.invoices: dict[str, Invoice] = {}
         self.unsettled: dict[str, set[str]] = {}
@@ -501,8 +503,11 @@ class _Ledger:
         return result
 
     def entries(self, reference: str | None = None) -> list[JournalEntry]:
-        entries = self._uow.store.journal + self.posted
-        return [e for e in entries if reference is None or e.reference == reference]
+        store = self._uow.store
+        if reference is None:
+            return store.journal + self.posted
+        stored = store.journal_by_reference.get(reference, [])
+        return stored + [e for e in self.posted if e.reference == reference]
 
 
 def _add_to_balances(
@@ -630,6 +635,8 @@ class InMemoryUnitOfWork:
                 repository.save(key, obj, previous)
         if "ledger" in made:
             store.journal.extend(self.ledger.posted)
+            for entry in self.ledger.posted:
+                store.journal_by_reference.setdefault(entry.reference, []).append(entry)
             _add_to_balances(store.balances, self.ledger.posted)
         if "sequences" in made:
             store.sequences.update(self.sequences.taken)
