@@ -19,10 +19,8 @@ The same rules run on three storages: in memory, on a SQLite file (a fresh copy 
 template per example) and on PostgreSQL (one database for the run, emptied per example; skipped
 unless ``ORDERMGMT_TEST_POSTGRES_URL`` names a server).
 
-Defects found and not fixed yet go into ``KNOWN_BUGS``: the machine steps around exactly the
-step that runs into one, and a short test at the end of this file shows each of them. One is
-listed now; the other defects found so far are fixed, and their tests at the end guard the
-fixes.
+Every defect the machine (or modelling it) found is fixed; a short test at the end of this file
+replays each one and guards the fix.
 """
 
 from __future__ import annotations
@@ -126,13 +124,6 @@ ZERO = Decimal("0.00")
 # the default chart of accounts
 CASH, BANK, RECEIVABLES, INVENTORY = "1000", "1200", "1400", "1500"
 PREPAYMENTS, GRNI, COGS, WRITE_OFF = "2100", "2200", "5000", "5900"
-
-#: Defects of the library the machine has found and still finds, by name. The machine keeps
-#: every invariant, but does not take the one step that would run into a defect listed here;
-#: a test of its own below shows each one, marked to fail while the defect is listed (strictly:
-#: once it is fixed, that test fails until the name goes from here, and the machine takes the
-#: step again).
-KNOWN_BUGS: dict[str, str] = {}
 
 skus = st.sampled_from(SKUS)
 locations = st.sampled_from(CODES)
@@ -2181,12 +2172,6 @@ class TestOrderToCashPostgres(PostgresOrderToCashMachine.TestCase):  # type: ign
 
 
 # -- defects the machine found, one short sequence each ------------------------------------------
-
-
-def known_bug(name: str) -> pytest.MarkDecorator:
-    """Expected to fail while ``name`` is listed in ``KNOWN_BUGS``; strictly, so that a fix
-    shows up as a failure until the name goes (and the machine takes the step again)."""
-    return pytest.mark.xfail(name in KNOWN_BUGS, reason=KNOWN_BUGS.get(name, ""), strict=True)
 
 
 def small_world(customer: str, stock: dict[str, int]) -> tuple[OrderManagement, str]:
