@@ -148,6 +148,12 @@ class Shipment(Aggregate):
     def weight_kg(self) -> Decimal:
         return sum((p.weight_kg for p in self.parcels), Decimal(0))
 
+    @property
+    def cost_of_goods(self) -> list[Money]:
+        """What the goods on it cost, at the unit costs recorded when it was made up: one
+        rounded amount per currency (see :func:`goods_value`)."""
+        return goods_value((line.unit_cost, line.quantity) for line in self.lines)
+
     def clone(self) -> Shipment:
         twin = super().clone()
         twin.tracking = list(self.tracking)

@@ -38,7 +38,6 @@ from ordermgmt.domain.shipment import (
     ShipmentStatus,
     TrackingEvent,
     TrackingStatus,
-    goods_value,
     shipment_number,
 )
 from ordermgmt.messages import (
@@ -243,7 +242,7 @@ def _dispatch(
         item.consume(line.quantity)
         order.ship(line.order_line_no, shipment.location, line.quantity)
     chart = deps.settings.chart
-    for cost in goods_value((line.unit_cost, line.quantity) for line in shipment.lines):
+    for cost in shipment.cost_of_goods:
         post_transfer(
             uow,
             deps,
@@ -327,7 +326,7 @@ def _back_to_stock(uow: UnitOfWork, deps: Dependencies, shipment: Shipment, at: 
         item.reserve(line.quantity)
         order.unship(line.order_line_no, shipment.location, line.quantity)
     chart = deps.settings.chart
-    for cost in goods_value((line.unit_cost, line.quantity) for line in shipment.lines):
+    for cost in shipment.cost_of_goods:
         post_transfer(
             uow,
             deps,
