@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.money import eur
 
 from ordermgmt import Money
 from ordermgmt.domain.errors import Overpayment
@@ -78,10 +79,6 @@ def credit_note(
         invoice_id="inv-1",
         reason="return",
     )
-
-
-def eur(amount: str) -> Money:
-    return Money(amount, "EUR")
 
 
 # -- numbers -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.money import eur
 
 from ordermgmt import Money
 from ordermgmt.domain.ledger import (
@@ -24,10 +25,6 @@ from ordermgmt.domain.money import minor_unit
 from ordermgmt.errors import CurrencyMismatch, ValidationError
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def eur(amount: str) -> Money:
-    return Money(amount, "EUR")
 
 
 def entry(*postings: Posting, description: str = "Invoice INV-2026-000001") -> JournalEntry:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from tests.money import eur
 
 from ordermgmt import Money, OrderManagement
 from ordermgmt.adapters.memory import FixedClock, InMemoryNotifications, SequentialIdGenerator
@@ -36,10 +37,6 @@ NOV_30 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 RATES = ("0", "0.07", "0.19", "0.2", "0.055", "0.0825")
 
 Posting = tuple[str, str, Money]
-
-
-def eur(amount: str) -> Money:
-    return Money(amount, "EUR")
 
 
 # -- fixtures ----------------------------------------------------------------------------------

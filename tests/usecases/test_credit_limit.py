@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from tests.money import eur
 
 from ordermgmt import Money, OrderManagement
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
@@ -15,10 +16,6 @@ from ordermgmt.errors import InvalidStateTransition, ValidationError
 from ordermgmt.messages import CustomerView, OrderView
 
 # one chair: 149.00 net + 28.31 tax = 177.31; five chairs: 886.55
-
-
-def eur(amount: str) -> Money:
-    return Money(amount, "EUR")
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from tests.money import eur
 
-from ordermgmt import Money, OrderManagement
+from ordermgmt import OrderManagement
 from ordermgmt.adapters.carriers import InMemoryCarrier, OwnFleetCarrier, Vehicle
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
 from ordermgmt.domain.events import (
@@ -30,10 +31,6 @@ from ordermgmt.errors import (
 from ordermgmt.messages import CustomerView, OrderView
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-
-
-def eur(amount: str) -> Money:
-    return Money(amount, "EUR")
 
 
 @pytest.fixture

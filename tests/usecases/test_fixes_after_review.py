@@ -8,14 +8,11 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from tests.money import eur
 
-from ordermgmt import Money, OrderManagement
+from ordermgmt import OrderManagement
 from ordermgmt.adapters.memory import FixedClock, InMemoryNotifications, SequentialIdGenerator
 from ordermgmt.errors import InvalidStateTransition, NotificationError
-
-
-def eur(amount: str) -> Money:
-    return Money(amount, "EUR")
 
 
 @pytest.fixture

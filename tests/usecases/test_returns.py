@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.money import eur
 
 from ordermgmt import Money, OrderManagement
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
@@ -24,10 +25,6 @@ from ordermgmt.errors import InvalidStateTransition, NotFound, ValidationError
 from ordermgmt.messages import CustomerView, OrderView
 
 # prices: CHAIR 149.00 + 19 % = 177.31 per unit; DESK 399.00 + 19 % = 474.81; LAMP 29.90 -> 35.58
-
-
-def eur(amount: str) -> Money:
-    return Money(amount, "EUR")
 
 
 Posting = tuple[str, str, Money]

@@ -46,6 +46,7 @@ from hypothesis.stateful import (
     rule,
 )
 from tests.databases import empty_tables
+from tests.money import eur
 
 from ordermgmt import Money, OrderManagement, errors
 from ordermgmt.adapters.carriers import InMemoryCarrier
@@ -154,10 +155,6 @@ def rate_suffix(rate: Decimal) -> str:
 
 def cash_account(method: str) -> str:
     return CASH if method == "cash" else BANK
-
-
-def eur(amount: Decimal) -> Money:
-    return Money(amount, "EUR")
 
 
 def eur_or_none(amount: Decimal | None) -> Money | None:
