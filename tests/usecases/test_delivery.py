@@ -101,6 +101,19 @@ def order(oms: OrderManagement, customer: CustomerView, *lines: tuple[str, int])
     )
 
 
+def pending_shipment(
+    oms: OrderManagement, acme: CustomerView, parcel: InMemoryCarrier
+) -> tuple[OrderView, str]:
+    """Two chairs ordered from ten in stock, and a shipment left pending by a failed booking:
+    the order and the shipment's id."""
+    stock(oms, "CHAIR", 10)
+    placed = order(oms, acme, ("CHAIR", 2))
+    parcel.fail_next()
+    with pytest.raises(CarrierError) as raised:
+        oms.ship_order(placed.id, carrier="parcel")
+    return placed, str(raised.value.details["shipment_id"])
+
+
 def on_hand_and_reserved(oms: OrderManagement, sku: str, location: str) -> tuple[int, int]:
     for row in oms.availability(sku).locations:
         if row.location == location:
@@ -281,13 +294,9 @@ def test_a_failed_booking_leaves_the_shipment_pending_and_the_stock_reserved(
 def test_a_pending_shipment_can_be_cancelled_and_its_units_shipped_otherwise(
     oms: OrderManagement, acme: CustomerView, parcel: InMemoryCarrier
 ) -> None:
-    stock(oms, "CHAIR", 10)
-    placed = order(oms, acme, ("CHAIR", 2))
-    parcel.fail_next()
-    with pytest.raises(CarrierError) as raised:
-        oms.ship_order(placed.id, carrier="parcel")
+    placed, shipment_id = pending_shipment(oms, acme, parcel)
 
-    cancelled = oms.cancel_shipment(raised.value.details["shipment_id"])
+    cancelled = oms.cancel_shipment(shipment_id)
 
     assert cancelled.status == "cancelled"
     assert on_hand_and_reserved(oms, "CHAIR", "BER") == (10, 2)
@@ -300,12 +309,7 @@ def test_a_pending_shipment_can_be_cancelled_and_its_units_shipped_otherwise(
 def test_cancelling_an_order_cancels_its_unbooked_shipment(
     oms: OrderManagement, acme: CustomerView, parcel: InMemoryCarrier
 ) -> None:
-    stock(oms, "CHAIR", 10)
-    placed = order(oms, acme, ("CHAIR", 2))
-    parcel.fail_next()
-    with pytest.raises(CarrierError) as raised:
-        oms.ship_order(placed.id, carrier="parcel")
-    shipment_id = raised.value.details["shipment_id"]
+    placed, shipment_id = pending_shipment(oms, acme, parcel)
     oms.cancel_order(placed.id, reason="customer withdrew")
 
     assert oms.get_shipment(shipment_id).status == "cancelled"
@@ -318,12 +322,7 @@ def test_cancelling_an_order_cancels_its_unbooked_shipment(
 def test_a_held_order_is_not_booked_with_the_carrier(
     oms: OrderManagement, acme: CustomerView, parcel: InMemoryCarrier
 ) -> None:
-    stock(oms, "CHAIR", 10)
-    placed = order(oms, acme, ("CHAIR", 2))
-    parcel.fail_next()
-    with pytest.raises(CarrierError) as raised:
-        oms.ship_order(placed.id, carrier="parcel")
-    shipment_id = raised.value.details["shipment_id"]
+    placed, shipment_id = pending_shipment(oms, acme, parcel)
     oms.hold_order(placed.id, reason="address check")
 
     with pytest.raises(InvalidStateTransition):
@@ -428,12 +427,7 @@ def test_a_parcel_returned_to_sender_fails_the_shipment(
 def test_a_pending_shipment_cannot_be_tracked_or_delivered(
     oms: OrderManagement, acme: CustomerView, parcel: InMemoryCarrier
 ) -> None:
-    stock(oms, "CHAIR", 10)
-    placed = order(oms, acme, ("CHAIR", 2))
-    parcel.fail_next()
-    with pytest.raises(CarrierError) as raised:
-        oms.ship_order(placed.id, carrier="parcel")
-    shipment_id = raised.value.details["shipment_id"]
+    _, shipment_id = pending_shipment(oms, acme, parcel)
 
     with pytest.raises(InvalidStateTransition):
         oms.record_tracking(shipment_id, status="picked_up")
