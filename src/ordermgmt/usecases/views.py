@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from ordermgmt.domain.catalog import Product
-from ordermgmt.domain.customer import Address, Customer
+from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.inventory import StockItem
 from ordermgmt.domain.invoice import CreditNote, Invoice
-from ordermgmt.domain.order import Order, TaxSubtotal
+from ordermgmt.domain.order import Order
 from ordermgmt.domain.payment import Payment
 from ordermgmt.domain.purchasing import PurchaseRequisition
 from ordermgmt.messages import (
-    AddressView,
     AvailabilityView,
     CreditNoteView,
     CustomerView,
@@ -22,12 +21,7 @@ from ordermgmt.messages import (
     PaymentView,
     ProductView,
     RequisitionView,
-    TaxSubtotalView,
 )
-
-
-def address_view(address: Address | None) -> AddressView | None:
-    return None if address is None else AddressView.model_validate(address)
 
 
 def customer_view(customer: Customer) -> CustomerView:
@@ -64,10 +58,6 @@ def availability_view(
 
 def requisition_view(req: PurchaseRequisition) -> RequisitionView:
     return RequisitionView.model_validate(req)
-
-
-def tax_views(subtotals: Iterable[TaxSubtotal]) -> tuple[TaxSubtotalView, ...]:
-    return tuple(TaxSubtotalView.model_validate(s) for s in subtotals)
 
 
 def invoice_view(invoice: Invoice) -> InvoiceView:
