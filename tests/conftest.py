@@ -7,6 +7,7 @@ facade, exactly as a caller would.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,13 @@ from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
 from ordermgmt.adapters.sqlalchemy import open_engine, upgrade
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.messages import CustomerView, OrderView, ProductView, ReceiptView
-from tests.databases import BACKENDS, empty_tables, postgres_database, require_postgres
+from tests.databases import (
+    BACKENDS,
+    POSTGRES_ENV,
+    empty_tables,
+    postgres_database,
+    require_postgres,
+)
 
 
 @pytest.fixture
@@ -164,3 +171,18 @@ def events(oms: OrderManagement) -> list[DomainEvent]:
     seen: list[DomainEvent] = []
     oms.subscribe(seen.append)
     return seen
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for the PostgreSQL tests that did not run (and how to run them) instead of a
+    SKIPPED line per test; any other skip is listed with its reason."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    without_server = [r for r in skipped if POSTGRES_ENV in str(r.longrepr)]
+    if without_server:
+        terminalreporter.write_line(
+            f"{len(without_server)} PostgreSQL tests not run: set {POSTGRES_ENV} to an admin "
+            "URL such as postgresql+psycopg://postgres@127.0.0.1:5432/test to run them"
+        )
+    others = Counter(str(r.longrepr) for r in skipped if r not in without_server)
+    for reason, count in sorted(others.items()):
+        terminalreporter.write_line(f"SKIPPED {count}: {reason}")

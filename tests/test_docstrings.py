@@ -1,4 +1,5 @@
-"""Every public name a user reads has a docstring of its own (STYLE.md, practice 14).
+"""Every public name a user reads has a docstring of its own: ports, errors,
+messages and the public API are what callers read, so each says what it is for.
 
 Checked on the objects, not on the source text. A class counts only with a docstring in its own
 ``__dict__``: ``inspect.getdoc`` would hand back pydantic's ``BaseModel`` text or a base class's,

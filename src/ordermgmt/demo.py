@@ -92,17 +92,25 @@ class DemoRun:
     shipments: dict[str, m.ShipmentView] = field(default_factory=dict)
     events: list[DomainEvent] = field(default_factory=list)
     numbers: dict[str, str] = field(default_factory=dict)
+    #: The reader went away (``demo | head``) while an event was being shown.
+    output_closed: bool = False
 
     # -- writing ------------------------------------------------------------------------------
 
+    def write(self, line: str) -> None:
+        """Write one line; a reader that went away ends the run with ``BrokenPipeError``."""
+        if self.output_closed:
+            raise BrokenPipeError("the demo's output was closed")
+        self.out(line)
+
     def say(self, text: str = "") -> None:
         """Write one line of narration."""
-        self.out(f"  {text}".rstrip() if text else "")
+        self.write(f"  {text}".rstrip() if text else "")
 
     def heading(self, number: int, title: str) -> None:
         """Write a step's numbered heading."""
-        self.out("")
-        self.out(f"{number}. {title} ".ljust(WIDTH, "-"))
+        self.write("")
+        self.write(f"{number}. {title} ".ljust(WIDTH, "-"))
 
     def on_event(self, event: DomainEvent) -> None:
         """Subscriber: remember every event, and show it as it happens."""
@@ -118,8 +126,13 @@ class DemoRun:
                 self.numbers[key] = number
             case ev.ReturnRequested(return_id=key, number=number):
                 self.numbers[key] = number
-        if self.show_events:
-            self.out(f"      > {describe_event(event, self)}")
+        if self.show_events and not self.output_closed:
+            try:
+                self.out(f"      > {describe_event(event, self)}")
+            except BrokenPipeError:
+                # Raised here, the publisher would keep it as a failed delivery and log it as
+                # an error; the next line of narration ends the run quietly instead.
+                self.output_closed = True
 
     def close(self) -> None:
         """Release the database connections, if the run used a database."""

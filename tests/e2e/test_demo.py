@@ -526,3 +526,28 @@ def test_db_commands_hide_passwords(tmp_path: Path) -> None:
     assert unsupported.returncode == 2
     assert "'mysql://shop:***@db/orders'" in unsupported.stderr
     assert "s3cret" not in unsupported.stderr
+
+
+@pytest.mark.parametrize("lines", [1, 2, 7, 40, 150, 400])
+@pytest.mark.parametrize("storage", ["--memory", "sqlite"])
+def test_a_reader_that_stops_early_ends_the_demo_quietly(
+    lines: int, storage: str, tmp_path: Path
+) -> None:
+    """``demo | head -N``: wherever the pipe closes (in narration or while an event is shown),
+    the demo stops without an error, a log record or a traceback."""
+    where = ["--memory"] if storage == "--memory" else ["--url", f"sqlite:///{tmp_path}/d.db"]
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "ordermgmt", "demo", *where],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert demo.stdout is not None
+    assert demo.stderr is not None
+    for _ in range(lines):
+        demo.stdout.readline()
+    demo.stdout.close()
+    stderr = demo.stderr.read().decode()
+    demo.wait(timeout=120)
+    assert stderr == ""
+    assert demo.returncode in (0, 1)  # 1: the reader left before the end

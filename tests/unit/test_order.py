@@ -74,7 +74,7 @@ def place(lines: list[OrderLine], currency: str = "EUR", **options: object) -> O
 
 
 def expected_total(lines: list[OrderLine], currency: str) -> tuple[Decimal, Decimal]:
-    """Net and tax as DOMAIN.md states them: round each line net; tax once per rate."""
+    """Net and tax as docs/concepts.md states them: round each line net; tax once per rate."""
     nets = [
         round_amount(li.quantity * li.unit_price.amount - li.discount.amount, currency)
         for li in lines

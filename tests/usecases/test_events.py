@@ -288,6 +288,9 @@ def test_a_failing_subscriber_does_not_break_the_use_case(
     assert failure.event.name == "ProductUpserted"
     assert "ProductUpserted" in caplog.text
     assert "kept for redelivery" in caplog.text
+    [record] = caplog.records
+    assert "broken" in record.getMessage()  # the subscriber is named
+    assert len(record.getMessage()) < 200  # but not dumped
 
     assert publisher.redeliver_failed() == 1
     assert calls == ["ProductUpserted", "ProductUpserted"]

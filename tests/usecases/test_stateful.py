@@ -202,7 +202,7 @@ def gapless_per_year(numbers: Sequence[str], prefix: str) -> None:
 
 
 def expected_fulfillment(order: OrderView) -> str:
-    """The fulfillment status an order's line quantities call for (DOMAIN.md, status axes)."""
+    """The fulfillment status an order's line quantities call for (docs/concepts.md)."""
     active = sum(line.quantity - line.cancelled for line in order.lines)
     returned = sum(line.returned for line in order.lines)
     delivered = sum(line.delivered for line in order.lines)

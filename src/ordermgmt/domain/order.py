@@ -1,8 +1,9 @@
 """Orders (Aufträge): what a customer asked for, on which channel, at which price and tax.
 
-An order has three status axes (see DOMAIN.md): ``status`` is a small state machine kept on the
-order; ``fulfillment_status`` is derived from the line quantities so it can never disagree with
-them; ``payment_status`` follows the order's invoices and payments.
+An order has three status axes (docs/concepts.md, "The three status axes of an order"):
+``status`` is a small state machine kept on the order; ``fulfillment_status`` is derived from
+the line quantities so it can never disagree with them; ``payment_status`` follows the order's
+invoices and payments.
 
 Per line, while the order is open, every ordered unit is in exactly one bucket:
 ``quantity == reserved + backordered + shipped + cancelled``.

@@ -1,6 +1,6 @@
 """Step 3, accounting: invoices, payments, credit notes, refunds, the ledger and its reports.
 
-Posting rules (DOMAIN.md): an invoice on account debits receivables and credits revenue and
+Posting rules (docs/concepts.md): an invoice on account debits receivables and credits revenue and
 output tax per rate; a payment for it debits cash or bank and credits receivables. Money that
 arrives before the invoice is a customer prepayment (a liability) until an invoice is set
 against it. A cash-sale customer (prepayment, card, cash) who pays a whole order before it is

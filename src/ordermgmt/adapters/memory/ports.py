@@ -58,7 +58,12 @@ class InMemoryEventPublisher:
         try:
             handler(event)
         except Exception as error:  # a subscriber's failure must not undo a committed fact
-            log.exception("subscriber %r failed on %s; kept for redelivery", handler, event.name)
+            log.exception(
+                "subscriber %s failed on %s %s; kept for redelivery",
+                _describe(handler),
+                event.name,
+                event.event_id,
+            )
             with self._lock:
                 self.failed.append(FailedDelivery(event, handler, error))
             return False
@@ -71,6 +76,12 @@ class InMemoryEventPublisher:
         for item in pending:
             self._deliver(item.event, item.handler)
         return len(self.failed)
+
+
+def _describe(handler: EventHandler) -> str:
+    """A subscriber's name for the log: its qualified name, never its (possibly huge) repr."""
+    name = getattr(handler, "__qualname__", None) or type(handler).__qualname__
+    return f"{getattr(handler, '__module__', '?')}.{name}"
 
 
 class InMemoryPurchasing:
