@@ -18,6 +18,7 @@ import pytest
 from ordermgmt import Money, OrderManagement
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
 from ordermgmt.adapters.sqlalchemy import open_engine, upgrade
+from ordermgmt.bootstrap import SIMULATIONS
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.messages import CustomerView, OrderView, ProductView, ReceiptView
 from tests.databases import (
@@ -66,7 +67,9 @@ def postgres_url() -> Iterator[str]:
 def build_oms(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., OrderManagement]]:
-    """``build_oms(**options)``: an OMS on this test's storage, options as for ``in_memory``."""
+    """``build_oms(**options)``: an OMS on this test's storage, options as for ``in_memory``.
+    On a database it asks for every simulation by name (``simulate``, unless given), so the
+    same test sees the same adapters on every store."""
     engines: list[Any] = []
     if backend == "postgres":
         url = request.getfixturevalue("postgres_url")
@@ -80,6 +83,7 @@ def build_oms(
     def build(**options: Any) -> OrderManagement:
         if backend == "memory":
             return OrderManagement.in_memory(**options)
+        options.setdefault("simulate", SIMULATIONS)
         oms = OrderManagement.from_url(url, **options)
         engines.append(oms.dependencies.uow.engine)  # type: ignore[attr-defined]
         return oms

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
@@ -14,6 +15,7 @@ from ordermgmt.adapters.memory import (
     InMemoryPurchasing,
     InMemoryStore,
 )
+from ordermgmt.adapters.memory.outbox import InMemoryOutboxRelay
 from ordermgmt.adapters.memory.store import InMemoryUnitOfWork
 from ordermgmt.adapters.system import SystemClock, UuidIdGenerator
 from ordermgmt.domain.errors import ValidationError
@@ -30,6 +32,13 @@ from ordermgmt.ports import (
     UnitOfWork,
 )
 
+#: The simulated adapters, by the names ``simulate=`` asks for them: the ``parcel`` carrier
+#: (:class:`~ordermgmt.adapters.carriers.InMemoryCarrier`), recording ``purchasing`` and
+#: recording ``notifications``. None of them reaches the outside world.
+SIMULATIONS = ("parcel", "purchasing", "notifications")
+
+log = logging.getLogger("ordermgmt.bootstrap")
+
 
 def in_memory_dependencies(
     *,
@@ -43,7 +52,9 @@ def in_memory_dependencies(
     settings: Settings | None = None,
     store: InMemoryStore | None = None,
 ) -> Dependencies:
-    """Ports for an in-memory OMS; a fresh store and fresh adapters unless given."""
+    """Ports for an in-memory OMS; a fresh store and fresh adapters unless given. It is the
+    test double of a whole OMS, so every simulation in :data:`SIMULATIONS` serves where no
+    adapter is given."""
     store = store or InMemoryStore()
     events = publisher or InMemoryEventPublisher()
 
@@ -60,6 +71,8 @@ def in_memory_dependencies(
         carriers=carriers,
         notifications=notifications,
         settings=settings,
+        simulate=SIMULATIONS,
+        outbox=InMemoryOutboxRelay(store, events),
     )
 
 
@@ -74,33 +87,79 @@ def _assemble(
     carriers: Sequence[CarrierPort] | None,
     notifications: NotificationPort | None,
     settings: Settings | None,
+    simulate: Collection[str],
     **storage: Any,
 ) -> Dependencies:
     """Dependencies around a unit of work factory, with the defaults for every port not given:
-    the system clock, UUIDs, in-memory purchasing and notifications, :func:`default_carriers`,
-    the single-location-first allocation policy and default settings. ``storage`` passes on
-    what a store adds (``outbox``, ``close``)."""
+    the system clock, UUIDs, the own fleet (:func:`default_carriers`), the
+    single-location-first allocation policy and default settings; the simulations named in
+    ``simulate`` where their port has no adapter, and none otherwise (no purchasing, no
+    notifications). ``storage`` passes on what a store adds (``outbox``, ``close``)."""
     clock = clock or SystemClock()
+    fleet = default_carriers(clock) if carriers is None else list(carriers)
+    if "parcel" in simulate and all(c.name != "parcel" for c in fleet):
+        fleet.insert(0, InMemoryCarrier(clock))
+    if purchasing is None and "purchasing" in simulate:
+        purchasing = InMemoryPurchasing()
+    if notifications is None and "notifications" in simulate:
+        notifications = InMemoryNotifications()
     return Dependencies(
         uow=uow,
         publisher=publisher,
-        purchasing=purchasing or InMemoryPurchasing(),
+        purchasing=purchasing,
         clock=clock,
         ids=ids or UuidIdGenerator(),
         allocation=allocation or SingleLocationFirst(),
-        carriers={c.name: c for c in (default_carriers(clock) if carriers is None else carriers)},
-        notifications=notifications or InMemoryNotifications(),
+        carriers={c.name: c for c in fleet},
+        notifications=notifications,
         settings=settings or Settings(),
         **storage,
     )
 
 
+def simulations(simulate: Iterable[str]) -> frozenset[str]:
+    """The names in ``simulate``, checked against :data:`SIMULATIONS` (``ValidationError``
+    for any other; a single string counts as one name)."""
+    names = (simulate,) if isinstance(simulate, str) else tuple(simulate)
+    for name in names:
+        if name not in SIMULATIONS:
+            known = ", ".join(SIMULATIONS)
+            raise ValidationError("simulate", name, f"is no simulated adapter; known: {known}")
+    return frozenset(names)
+
+
 def default_carriers(clock: Clock) -> list[CarrierPort]:
-    """A parcel service and an own fleet with one 1,000 kg van, Monday to Friday."""
-    return [
-        InMemoryCarrier(clock),
-        OwnFleetCarrier(clock, [Vehicle("VAN-1", Decimal(1000))]),
-    ]
+    """The company's own fleet with one 1,000 kg van, Monday to Friday (a real carrier, not a
+    simulation: it plans the company's own vans)."""
+    return [OwnFleetCarrier(clock, [Vehicle("VAN-1", Decimal(1000))])]
+
+
+def describe_wiring(deps: Dependencies, where: str) -> str:
+    """One line naming the adapter that serves each port (class names only, never settings or
+    secrets), and what a port without one does."""
+
+    def name(adapter: object) -> str:
+        kind = type(adapter).__name__
+        simulated = isinstance(
+            adapter, InMemoryCarrier | InMemoryPurchasing | InMemoryNotifications
+        )
+        return f"{kind} (simulated)" if simulated else kind
+
+    carriers = ", ".join(f"{key}={name(c)}" for key, c in sorted(deps.carriers.items()))
+    purchasing = (
+        name(deps.purchasing) if deps.purchasing is not None else "none (requisitions stay pending)"
+    )
+    notifications = (
+        name(deps.notifications)
+        if deps.notifications is not None
+        else "none (invoices stay unsent)"
+    )
+    return (
+        f"ordermgmt on {where}: carriers [{carriers or 'none'}]; purchasing {purchasing}; "
+        f"notifications {notifications}; event publisher {name(deps.publisher)}; "
+        f"outbox {name(deps.outbox) if deps.outbox is not None else 'none'}; "
+        f"clock {name(deps.clock)}; ids {name(deps.ids)}; allocation {name(deps.allocation)}"
+    )
 
 
 def sql_dependencies(
@@ -116,8 +175,16 @@ def sql_dependencies(
     notifications: NotificationPort | None = None,
     settings: Settings | None = None,
     engine_options: dict[str, Any] | None = None,
+    simulate: Iterable[str] = (),
 ) -> Dependencies:
-    """Ports for an OMS on a database. Refuses an out-of-date schema unless ``migrate``."""
+    """Ports for an OMS on a database. Refuses an out-of-date schema unless ``migrate``.
+
+    Nothing simulated serves unless named in ``simulate`` (see :data:`SIMULATIONS`): without a
+    purchasing adapter requisitions stay pending, without notifications invoices stay unsent,
+    and the only carrier is the own fleet. Logs once, at INFO, which adapter serves each port.
+    """
+    from sqlalchemy.engine import make_url
+
     from ordermgmt.adapters.sqlalchemy import (
         SqlAlchemyOutboxRelay,
         SqlAlchemyUnitOfWorkFactory,
@@ -126,13 +193,14 @@ def sql_dependencies(
         upgrade,
     )
 
+    wanted = simulations(simulate)
     engine = open_engine(url, **(engine_options or {}))
     if migrate:
         upgrade(engine)
     check(engine, url)
     events = publisher or InMemoryEventPublisher()
     factory = SqlAlchemyUnitOfWorkFactory(engine, events)
-    return _assemble(
+    deps = _assemble(
         factory,
         events,
         clock=clock,
@@ -142,9 +210,12 @@ def sql_dependencies(
         carriers=carriers,
         notifications=notifications,
         settings=settings,
+        simulate=wanted,
         outbox=SqlAlchemyOutboxRelay(engine, events, before=factory.flush_marks),
         close=lambda: _close(factory),
     )
+    log.info(describe_wiring(deps, make_url(url).render_as_string(hide_password=True)))
+    return deps
 
 
 def _close(factory: Any) -> None:
@@ -174,6 +245,7 @@ def url_dependencies(url: str, **options: Any) -> Dependencies:
     deps = factory(url, **options)
     if not isinstance(deps, Dependencies):
         raise ValidationError("url", url, f"the {scheme!r} adapter did not return Dependencies")
+    log.info(describe_wiring(deps, f"{scheme} storage"))
     return deps
 
 

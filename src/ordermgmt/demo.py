@@ -1098,8 +1098,9 @@ def run_demo(
             migrate=True,
             clock=clock,
             ids=ids,
-            carriers=carriers,
-            notifications=notifications,
+            carriers=carriers,  # the simulated parcel service and fleets, by explicit objects
+            notifications=notifications,  # recording: the story shows the invoices it sent
+            simulate=["purchasing"],  # a recording purchasing department
         )
         where = make_url(url).render_as_string(hide_password=True)
     run = DemoRun(

@@ -8,7 +8,7 @@ The facade knows ports, never adapters: ``in_memory`` and ``from_url`` hand over
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -87,9 +87,11 @@ class OrderManagement:
         invoice_policy: str = "on_order",
         chart: ChartOfAccounts | None = None,
     ) -> OrderManagement:
-        """A complete, thread-safe OMS in memory. Every argument left out gets a default:
-        system clock, UUID ids, recording purchasing and notifications, a parcel carrier
-        (``"parcel"``) and an own fleet with one van (``"own-fleet"``), invoices on order."""
+        """A complete, thread-safe OMS in memory: the test double of a whole OMS. Every argument
+        left out gets a default: system clock, UUID ids, invoices on order, and, unlike
+        :meth:`from_url`, the simulated adapters (recording purchasing and notifications, a
+        simulated parcel carrier ``"parcel"``) besides the own fleet with one van
+        (``"own-fleet"``). Nothing it does leaves the process."""
         from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
 
         return cls(
@@ -120,6 +122,7 @@ class OrderManagement:
         notifications: NotificationPort | None = None,
         invoice_policy: str = "on_order",
         chart: ChartOfAccounts | None = None,
+        simulate: Iterable[str] = (),
     ) -> OrderManagement:
         """An OMS on a database: ``sqlite:///orders.db`` (embedded) or
         ``postgresql+psycopg://user@host/db`` (extra ``ordermgmt[postgres]``), or on any
@@ -127,7 +130,15 @@ class OrderManagement:
         ``ordermgmt.adapters``).
 
         An out-of-date or empty schema raises ``SchemaOutOfDate`` unless ``migrate=True``
-        (or ``python -m ordermgmt db upgrade URL`` ran first)."""
+        (or ``python -m ordermgmt db upgrade URL`` ran first).
+
+        A durable OMS never claims an effect that did not happen, so nothing simulated serves
+        unless ``simulate`` names it: ``"parcel"`` (a simulated parcel carrier),
+        ``"purchasing"`` and ``"notifications"`` (recording adapters), for demos and tests;
+        any other name is a ``ValidationError``. Without a purchasing adapter requisitions
+        stay pending, without notifications invoices stay unsent (``resend_invoice`` sends them
+        once one is configured), and the only carrier is the own fleet (``"own-fleet"``).
+        Opening logs once, at INFO, which adapter serves each port."""
         from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
 
         return cls(
@@ -142,12 +153,14 @@ class OrderManagement:
                 carriers=carriers,
                 notifications=notifications,
                 settings=_settings(invoice_policy, chart),
+                simulate=simulate,
             )
         )
 
     def publish_pending_events(self) -> int:
-        """Deliver committed events that were not delivered yet (after a crash, say); returns
-        how many. A no-op for the in-memory OMS, which has nothing pending."""
+        """Deliver committed events that were not delivered yet (after a crash, or after the
+        event publisher failed); returns how many. Raises ``PublishError`` if the publisher
+        fails again (the events stay pending)."""
         outbox = self._deps.outbox
         return 0 if outbox is None else outbox.relay()
 
@@ -328,8 +341,11 @@ class OrderManagement:
         return cast(list[m.RequisitionView], self._run(m.ListOpenRequisitions))
 
     def submit_pending_requisitions(self) -> int:
-        """Retry handing purchasing the requisitions it has not acknowledged; returns how many
-        it accepted now. A refusal is logged and the requisition stays pending."""
+        """Hand purchasing every open requisition it has not acknowledged: a retry after a
+        failure, or the first hand-over of those raised while no purchasing adapter was
+        configured. Returns how many it accepted now (0 without a purchasing adapter). A
+        refusal is logged, kept in the requisition's ``submission_error``, and the requisition
+        stays pending."""
         return cast(int, self._run(m.SubmitPendingRequisitions))
 
     # -- orders ----------------------------------------------------------------------------
@@ -386,9 +402,11 @@ class OrderManagement:
         return cast(m.InvoiceView, self._run(m.IssueInvoice, order_id=order_id))
 
     def resend_invoice(self, invoice_id: str) -> m.InvoiceView:
-        """Send an invoice whose sending failed (or again). A failure is logged, not raised:
-        ``sent_to`` of the result shows whether the invoice ever went out. Raises
-        ``NotFound``."""
+        """Send an invoice that was never sent (its sending failed, or no notification adapter
+        was configured when it was issued), or send it again. Raises ``NotFound``, and
+        ``NotificationError`` if it cannot be sent (also without a notification adapter); the
+        failure's reason is kept in the invoice's ``send_error`` and ``details`` carry the
+        invoice's ``reference`` (number) and ``invoice_id``."""
         return cast(m.InvoiceView, self._run(m.ResendInvoice, invoice_id=invoice_id))
 
     def record_payment(

@@ -597,7 +597,8 @@ class RequisitionView(View):
     ``backorder`` (orders wait for the sku). ``status`` is ``open`` until a supplier receipt for the
     sku and location closes it, then ``closed``; at most one is open per sku and location.
     ``submitted`` tells whether purchasing acknowledged it; ``submit_pending_requisitions`` retries
-    the others.
+    the others (and submits them once a purchasing adapter is configured, if none was).
+    ``submission_error`` says why the last hand-over failed (``""`` if none did since).
     """
 
     id: str
@@ -608,6 +609,7 @@ class RequisitionView(View):
     status: RequisitionStatus
     submitted: bool
     raised_at: datetime
+    submission_error: str = ""
 
 
 class SubmitPendingRequisitions(Command):
@@ -1015,7 +1017,10 @@ class InvoiceView(View):
       ``credited`` (fully reversed).
     - ``paid``, ``credited`` and ``refunded`` only grow; ``outstanding`` = total - credited - paid +
       refunded. A negative ``outstanding`` is a refund due to the customer.
-    - ``sent_to``: the recipient it was last sent to, ``""`` while never sent.
+    - ``sent_to``: the recipient it was last sent to, ``""`` while never sent (also when no
+      notification adapter is configured: nothing claims a send that did not happen).
+    - ``send_error``: why the last attempt to send failed, ``""`` if none failed since;
+      ``resend_invoice`` tries again.
     """
 
     id: str
@@ -1037,6 +1042,7 @@ class InvoiceView(View):
     refunded: MoneyField
     outstanding: MoneyField
     sent_to: str
+    send_error: str = ""
 
 
 class CreditNoteView(View):

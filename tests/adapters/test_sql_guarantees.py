@@ -121,7 +121,7 @@ def test_a_use_case_failing_at_any_write_leaves_no_trace(url: str, step: str) ->
     after each failure stock and ledger are exactly as before and nothing of that transaction
     was stored; then the use case succeeds."""
     customers = workers.prepare(url, stock=20, customers=1)
-    oms = OrderManagement.from_url(url)
+    oms = OrderManagement.from_url(url, simulate=["parcel"])
     engine = oms.dependencies.uow.engine  # type: ignore[attr-defined]
     state: dict[str, Any] = {}
 

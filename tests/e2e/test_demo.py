@@ -15,6 +15,7 @@ import pytest
 from tests.databases import postgres_admin_url, postgres_database
 
 from ordermgmt import Money, OrderManagement, errors
+from ordermgmt.adapters.sqlalchemy import HEAD
 from ordermgmt.cli import DEMO_FILE, main
 from ordermgmt.demo import STEPS, DemoRun, run_demo
 from ordermgmt.domain import events as ev
@@ -135,8 +136,9 @@ def test_the_parcel_is_booked_tracked_and_delivered(demo: Demo) -> None:
     _, lines = demo
     parcel = section(lines, step("parcel_to_the_web_customer"))
     assert "SH-000002  order SO-000001 from BER with parcel" in parcel
-    assert "tracking PARCEL000001, expected Wed 2026-03-04" in parcel
-    assert "| parcel label PARCEL000001" in parcel
+    # the simulated parcel service numbers parcels after the shipment: unique after restarts
+    assert "tracking PARCEL000002, expected Wed 2026-03-04" in parcel
+    assert "| parcel label PARCEL000002" in parcel
     assert "5000    Cost of goods sold                 160.40 EUR" in parcel  # 132.00 + 2 x 14.20
     delivered = section(lines, step("parcel_delivered"))
     assert "Tue 14:00  delivered   left with neighbour" in delivered
@@ -200,7 +202,8 @@ def test_the_credit_hold_is_released_by_a_payment(demo: Demo) -> None:
     payment = released.index("PaymentReceived           13,468.19 EUR")
     assert released.index("OrderReleased             SO-000005 released for shipping") > payment
     assert "INV-2026-000005  Nordlicht Consulting GmbH, order SO-000005, receivable" in released
-    assert "tracking FLEET-20260306-VAN-1-0002" in released  # the same van, the same day
+    # the same van, the same day; the fleet numbers a booking after its shipment (SH-000005)
+    assert "tracking FLEET-20260306-VAN-1-0005" in released
 
 
 def test_the_own_fleet_label_is_the_delivery_note_and_a_failed_booking_loses_nothing(
@@ -465,14 +468,14 @@ def test_db_check_and_upgrade_on_a_new_file(tmp_path: Path) -> None:
 
     upgraded = python_m_ordermgmt("db", "upgrade", url, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert upgraded.stdout == f"{url}: schema revision none -> 0001\n"
+    assert upgraded.stdout == f"{url}: schema revision none -> {HEAD}\n"
 
     again = python_m_ordermgmt("db", "upgrade", url, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert again.stdout == f"{url}: schema revision 0001, already current; nothing to do\n"
+    assert again.stdout == f"{url}: schema revision {HEAD}, already current; nothing to do\n"
 
     checked = python_m_ordermgmt("db", "check", url, cwd=tmp_path)
-    assert (checked.returncode, checked.stdout) == (0, f"{url}: schema revision 0001, current\n")
+    assert (checked.returncode, checked.stdout) == (0, f"{url}: schema revision {HEAD}, current\n")
     shop = OrderManagement.from_url(url)  # the upgraded database is ready for use
     shop.upsert_product(sku="PEN", name="Pen", unit_price=Money("1.00", "EUR"), tax_rate="0.19")
     assert [p.sku for p in shop.products()] == ["PEN"]

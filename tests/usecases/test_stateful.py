@@ -51,6 +51,7 @@ from tests.money import eur
 from ordermgmt import Money, OrderManagement, errors
 from ordermgmt.adapters.carriers import InMemoryCarrier
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
+from ordermgmt.bootstrap import SIMULATIONS
 from ordermgmt.messages import (
     AvailabilityView,
     BackorderView,
@@ -2126,7 +2127,10 @@ class SqliteOrderToCashMachine(OrderToCashMachine):
         self.path = self.directory / f"orders-{next(self.counter)}.db"
         shutil.copyfile(self.template, self.path)
         return OrderManagement.from_url(
-            f"sqlite:///{self.path}", clock=clock, ids=SequentialIdGenerator()
+            f"sqlite:///{self.path}",
+            clock=clock,
+            ids=SequentialIdGenerator(),
+            simulate=SIMULATIONS,
         )
 
     def teardown(self) -> None:
@@ -2144,7 +2148,9 @@ class PostgresOrderToCashMachine(OrderToCashMachine):
     def new_oms(self, clock: FixedClock) -> OrderManagement:
         assert self.url is not None
         empty_tables(self.url)
-        return OrderManagement.from_url(self.url, clock=clock, ids=SequentialIdGenerator())
+        return OrderManagement.from_url(
+            self.url, clock=clock, ids=SequentialIdGenerator(), simulate=SIMULATIONS
+        )
 
 
 class TestOrderToCashSqlite(SqliteOrderToCashMachine.TestCase):  # type: ignore[misc,valid-type]

@@ -258,11 +258,27 @@ class CarrierError(OrderManagementError):
 
 
 class NotificationError(OrderManagementError):
-    """A message (an invoice, a notice) could not be sent. Raised by notification adapters;
-    the use cases that send invoices log it and leave ``sent_to`` as it was, for
-    ``resend_invoice``."""
+    """A message (an invoice, a notice) could not be sent, or no notification adapter is
+    configured. Raised by notification adapters; the use cases that send invoices log it, record
+    the reason in the invoice's ``send_error`` and leave ``sent_to`` as it was, for
+    ``resend_invoice``. ``reference`` names the document (an invoice number)."""
 
     code = "notification_error"
+
+
+class PurchasingError(OrderManagementError):
+    """The purchasing system did not accept a purchase requisition. ``requisition_id`` names
+    it; the requisition stays pending (``submitted`` False, the reason in its
+    ``submission_error``) and ``submit_pending_requisitions`` hands it over again."""
+
+    code = "purchasing_error"
+
+
+class PublishError(OrderManagementError):
+    """The event publisher failed to deliver committed events. Nothing committed is undone:
+    the events stay undelivered and ``publish_pending_events`` delivers them again."""
+
+    code = "publish_error"
 
 
 class StorageError(OrderManagementError):

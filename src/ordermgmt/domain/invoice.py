@@ -165,7 +165,9 @@ class InvoiceStatus(StrEnum):
 
 @dataclass(kw_only=True)
 class Invoice(_Document):
-    """An issued invoice. ``paid``, ``credited`` and ``refunded`` grow; nothing else changes."""
+    """An issued invoice. ``paid``, ``credited`` and ``refunded`` grow; besides them only the
+    sending record changes: ``sent_to`` (the last recipient, ``""`` while never sent) and
+    ``send_error`` (why the last attempt to send failed, ``""`` if none did since)."""
 
     due_date: date
     settlement: Settlement
@@ -173,6 +175,7 @@ class Invoice(_Document):
     credited: Money
     refunded: Money
     sent_to: str = ""
+    send_error: str = ""
 
     @classmethod
     def issue(
@@ -219,6 +222,15 @@ class Invoice(_Document):
     @property
     def creditable(self) -> Money:
         return self.total - self.credited
+
+    def sent(self, recipient: str) -> None:
+        """The invoice went out to ``recipient``."""
+        self.sent_to = recipient
+        self.send_error = ""
+
+    def sending_failed(self, reason: str) -> None:
+        """An attempt to send failed: ``sent_to`` stays as it was, the reason is kept."""
+        self.send_error = reason[:500]
 
     def apply_payment(self, amount: Money) -> None:
         if amount.amount <= 0:

@@ -32,7 +32,8 @@ class PurchaseRequisition(Aggregate):
     """A request to purchasing to buy ``quantity`` of ``sku`` for ``location``.
 
     At most one is open per sku and location. ``submitted`` tells whether the purchasing system
-    has acknowledged it; one that is not is retried.
+    has acknowledged it; one that is not is retried. ``submission_error`` says why the last
+    hand-over failed (``""`` if none did or once one succeeded).
     """
 
     id: RequisitionId
@@ -44,6 +45,7 @@ class PurchaseRequisition(Aggregate):
     status: RequisitionStatus = RequisitionStatus.OPEN
     submitted: bool = False
     closed_by: str = ""
+    submission_error: str = ""
 
     @classmethod
     def raise_for(
@@ -71,6 +73,15 @@ class PurchaseRequisition(Aggregate):
             )
         )
         return requisition
+
+    def submission_succeeded(self) -> None:
+        """Purchasing acknowledged the requisition."""
+        self.submitted = True
+        self.submission_error = ""
+
+    def submission_failed(self, reason: str) -> None:
+        """Purchasing did not take the requisition: it stays pending, with the reason."""
+        self.submission_error = reason[:500]
 
     def close(self, receipt_id: str, at: datetime) -> None:
         if self.status is not RequisitionStatus.OPEN:

@@ -83,7 +83,8 @@ class TrackingEvent:
 
 @dataclass(frozen=True, slots=True)
 class ShipmentRequest:
-    """What a carrier needs to quote or book."""
+    """What a carrier needs to quote or book. ``number`` is the shipment's human number
+    (``SH-000042``; ``""`` for a quote), unique in the store and durable across restarts."""
 
     shipment_id: str
     reference: str
@@ -92,10 +93,18 @@ class ShipmentRequest:
     parcels: tuple[Parcel, ...]
     items: tuple[ShipmentLine, ...]
     currency: str
+    number: str = ""
 
     @property
     def weight_kg(self) -> Decimal:
         return sum((p.weight_kg for p in self.parcels), Decimal(0))
+
+    @property
+    def sequence(self) -> int | None:
+        """The running number in :attr:`number` (42 for ``SH-000042``), or None without one:
+        what a carrier can derive tracking numbers from that stay unique after a restart."""
+        digits = "".join(ch for ch in self.number if ch.isdigit())
+        return int(digits) if digits else None
 
 
 @dataclass(frozen=True, slots=True)

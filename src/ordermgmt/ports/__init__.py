@@ -431,7 +431,9 @@ class EventPublisher(Protocol):
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
         """Deliver ``events`` in order to every subscriber. A failing subscriber does not stop
-        delivery to the others; its failure is kept for redelivery, never dropped."""
+        delivery to the others; its failure is kept for redelivery, never dropped. If
+        ``publish`` itself raises (a broker is down), the events count as undelivered:
+        ``publish_pending_events`` delivers them again."""
         ...
 
     def subscribe(self, handler: EventHandler, *event_types: type[DomainEvent]) -> None:
@@ -445,15 +447,18 @@ class PurchasingPort(Protocol):
     def submit(self, requisition: PurchaseRequisition) -> None:
         """Hand over a requisition. Called after commit; may be called again for the same
         requisition if an earlier call failed, so implementations must be idempotent by
-        ``requisition.id``. Raises ``OrderManagementError`` subclasses on failure."""
+        ``requisition.id``. Raises ``PurchasingError`` on failure (anything else it raises is
+        turned into one by :func:`ordermgmt.ports.guard.call_outside`)."""
         ...
 
 
 class CarrierPort(Protocol):
     """A carrier: a parcel service, a freight forwarder, or the company's own fleet.
 
-    Every method raises ``CarrierError`` when the carrier refuses or cannot be reached; no
-    driver, SDK or HTTP error leaks out.
+    Every method raises ``CarrierError`` when the carrier refuses or cannot be reached. The use
+    cases call carriers through :func:`ordermgmt.ports.guard.call_outside`, so an adapter that
+    raises anything else (a timeout, a bug) still reaches the caller as ``CarrierError``, logged
+    with its traceback; adapters should translate their SDK's errors all the same.
     """
 
     #: The key this carrier is known by in one OMS (``ShipOrder.carrier``); unique there.
@@ -532,13 +537,16 @@ class Dependencies:
 
     uow: UnitOfWorkFactory
     publisher: EventPublisher
-    purchasing: PurchasingPort
+    #: Where requisitions go; None hands nothing over (they stay pending, ``submitted`` False,
+    #: until an OMS with a purchasing adapter runs ``submit_pending_requisitions``).
+    purchasing: PurchasingPort | None
     clock: Clock
     ids: IdGenerator
     allocation: AllocationPolicy
     #: Carriers by :attr:`CarrierPort.name`.
     carriers: Mapping[str, CarrierPort] = field(default_factory=dict)
-    #: Where invoices are sent; None sends nothing (and ``sent_to`` stays empty).
+    #: Where invoices are sent; None sends nothing (``sent_to`` stays empty, and
+    #: ``resend_invoice`` raises ``NotificationError`` until one is configured).
     notifications: NotificationPort | None = None
     settings: Settings = field(default_factory=Settings)
     #: Redelivers committed events after a crash; None where the store has no outbox (memory).

@@ -69,6 +69,7 @@ from ordermgmt.messages import (
     TrialBalanceView,
 )
 from ordermgmt.ports import Dependencies, Message, UnitOfWork
+from ordermgmt.ports.guard import call_outside
 from ordermgmt.usecases.views import credit_note_view, invoice_view, payment_view
 
 log = logging.getLogger("ordermgmt.accounting")
@@ -379,8 +380,8 @@ def _invoice_message(invoice: Invoice, customer: Customer) -> Message:
 def send_invoice(
     deps: Dependencies, invoice_id: str, *, again: bool = False, surface: bool = False
 ) -> InvoiceView:
-    """Send after commit (a sent invoice only ``again``). A failure is logged and leaves
-    ``sent_to`` empty for a resend."""
+    """Send after commit (a sent invoice only ``again``). A failure is logged, recorded in
+    ``send_error`` and leaves ``sent_to`` as it was, for a resend."""
     with deps.uow() as uow:
         invoice = uow.invoices.get(invoice_id)
         message = _invoice_message(invoice, uow.customers.get(invoice.customer_id))
@@ -392,34 +393,65 @@ def send_invoice(
 def _send(
     deps: Dependencies, invoice: Invoice, message: Message, *, surface: bool = False
 ) -> InvoiceView:
-    if deps.notifications is None:
+    """Send through the guard, then record the outcome on the invoice: ``sent_to`` after a
+    send, ``send_error`` after a failure (raised only if ``surface``). Without a notification
+    adapter nothing is sent and nothing claims it was (``surface`` raises)."""
+    notifications = deps.notifications
+    if notifications is None:
+        if surface:
+            raise NotificationError(
+                f"invoice {invoice.number} not sent: no notification adapter is configured",
+                reference=invoice.number,
+                invoice_id=invoice.id,
+                reason="no notification adapter is configured",
+            )
         return invoice_view(invoice)
-    invoice_id = invoice.id
     try:
-        deps.notifications.send(message)
+        call_outside(
+            lambda: notifications.send(message),
+            port="notifications",
+            operation="send",
+            error=NotificationError,
+            translate=lambda reason: NotificationError(
+                f"invoice {invoice.number} not sent: {reason}", reason=reason
+            ),
+            reference=invoice.number,
+            invoice_id=invoice.id,
+        )
     except NotificationError as error:
+        failed = _record_sending(deps, invoice.id, None, str(error.details.get("reason", error)))
         if surface:
             raise
         log.warning("invoice %s not sent (%s); resend_invoice retries", invoice.number, error)
-        return invoice_view(invoice)
+        return failed
+    return _record_sending(deps, invoice.id, message.recipient, None)
+
+
+def _record_sending(
+    deps: Dependencies, invoice_id: str, recipient: str | None, failure: str | None
+) -> InvoiceView:
     with deps.uow() as uow:
         invoice = uow.invoices.get(invoice_id)
-        invoice.sent_to = message.recipient
-        invoice.record(
-            InvoiceSent(
-                occurred_at=deps.clock.now(),
-                invoice_id=invoice.id,
-                number=invoice.number,
-                recipient=message.recipient,
+        if recipient is None:
+            invoice.sending_failed(failure or "")
+        else:
+            invoice.sent(recipient)
+            invoice.record(
+                InvoiceSent(
+                    occurred_at=deps.clock.now(),
+                    invoice_id=invoice.id,
+                    number=invoice.number,
+                    recipient=recipient,
+                )
             )
-        )
         uow.commit()
     return invoice_view(invoice)
 
 
 def resend_invoice(deps: Dependencies, cmd: ResendInvoice) -> InvoiceView:
     """Send an invoice again (the customer lost it), or for the first time after a failure.
-    Asked for explicitly, a failure is raised (``NotificationError``), not just logged."""
+    Asked for explicitly, a failure is raised (``NotificationError``, also when no
+    notification adapter is configured), not just logged; it is recorded all the same."""
     return send_invoice(deps, cmd.invoice_id, again=True, surface=True)
 
 

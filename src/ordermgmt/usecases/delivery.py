@@ -10,9 +10,13 @@ leaves the shipment pending and the stock reserved; ``book_shipment`` retries it
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
+from typing import TypeVar
 
 from ordermgmt.domain.errors import (
     CarrierError,
@@ -56,7 +60,10 @@ from ordermgmt.messages import (
     TrackingInput,
 )
 from ordermgmt.ports import CarrierPort, Dependencies, UnitOfWork
+from ordermgmt.ports.guard import call_outside
 from ordermgmt.usecases.accounting import post_transfer, refresh_order
+
+T = TypeVar("T")
 
 
 def _carrier(deps: Dependencies, name: str) -> CarrierPort:
@@ -64,6 +71,20 @@ def _carrier(deps: Dependencies, name: str) -> CarrierPort:
     if carrier is None:
         raise NotFound("carrier", name)
     return carrier
+
+
+def _call(carrier: CarrierPort, operation: str, call: Callable[[], T], **context: str) -> T:
+    """Call the carrier through the guard: whatever it raises arrives as ``CarrierError``
+    with ``context`` (the shipment's id) in its details, logged."""
+    name = carrier.name
+    return call_outside(
+        call,
+        port=f"carrier {name}",
+        operation=operation,
+        error=CarrierError,
+        translate=lambda reason: CarrierError(name, operation, reason),
+        **context,
+    )
 
 
 def _pending_units(uow: UnitOfWork, order: Order) -> dict[tuple[int, str], int]:
@@ -172,6 +193,7 @@ def _request(uow: UnitOfWork, shipment: Shipment) -> ShipmentRequest:
         parcels=shipment.parcels,
         items=shipment.lines,
         currency=order.currency,
+        number=shipment.number,
     )
 
 
@@ -192,23 +214,9 @@ def _book(deps: Dependencies, shipment: Shipment, request: ShipmentRequest) -> S
     shipment_id = shipment.id
     carrier = _carrier(deps, shipment.carrier)
     try:
-        booking = carrier.book(request)
+        booking = _call(carrier, "book", lambda: carrier.book(request), shipment_id=shipment_id)
     except CarrierError as error:
-        with deps.uow() as uow:
-            failed = uow.shipments.get(shipment_id)
-            failed.booking_failed(error.reason)
-            failed.record(
-                ShipmentBookingFailed(
-                    occurred_at=deps.clock.now(),
-                    shipment_id=failed.id,
-                    number=failed.number,
-                    order_id=failed.order_id,
-                    carrier=failed.carrier,
-                    reason=error.reason,
-                )
-            )
-            uow.commit()
-        error.details["shipment_id"] = shipment_id
+        _booking_failed(deps, shipment_id, error.reason)
         raise
     try:
         with deps.uow() as uow:
@@ -217,12 +225,44 @@ def _book(deps: Dependencies, shipment: Shipment, request: ShipmentRequest) -> S
     except Exception:
         # The order changed while the carrier was booked (cancelled, units gone): undo the
         # booking so no parcel is picked up for goods that will not leave.
-        carrier.cancel(booking.tracking_number)
-        with deps.uow() as uow:
-            uow.shipments.get(shipment_id).cancel()
-            uow.commit()
+        _undo_booking(deps, carrier, shipment_id, booking)
         raise
     return view
+
+
+def _booking_failed(deps: Dependencies, shipment_id: str, reason: str) -> None:
+    """Record a refused booking on the pending shipment (its ``booking_error``), for a retry."""
+    with deps.uow() as uow:
+        failed = uow.shipments.get(shipment_id)
+        failed.booking_failed(reason)
+        failed.record(
+            ShipmentBookingFailed(
+                occurred_at=deps.clock.now(),
+                shipment_id=failed.id,
+                number=failed.number,
+                order_id=failed.order_id,
+                carrier=failed.carrier,
+                reason=reason,
+            )
+        )
+        uow.commit()
+
+
+def _undo_booking(
+    deps: Dependencies, carrier: CarrierPort, shipment_id: str, booking: Booking
+) -> None:
+    """Cancel a booking whose goods will not leave. A carrier that refuses the cancellation
+    is logged by the guard and does not hide why the goods stay (the caller's error)."""
+    with suppress(CarrierError):  # logged by the guard; the shipment is cancelled anyway
+        _call(
+            carrier,
+            "cancel",
+            lambda: carrier.cancel(booking.tracking_number),
+            shipment_id=shipment_id,
+        )
+    with deps.uow() as uow:
+        uow.shipments.get(shipment_id).cancel()
+        uow.commit()
 
 
 def _dispatch(
@@ -355,7 +395,9 @@ def refresh_tracking(deps: Dependencies, cmd: RefreshTracking) -> ShipmentView:
         shipment = uow.shipments.get(cmd.shipment_id)
     if shipment.status not in (ShipmentStatus.BOOKED, ShipmentStatus.IN_TRANSIT):
         return shipment_view(shipment)
-    events = _carrier(deps, shipment.carrier).track(shipment.tracking_number)
+    carrier = _carrier(deps, shipment.carrier)
+    number = shipment.tracking_number
+    events = _call(carrier, "track", lambda: carrier.track(number), shipment_id=shipment.id)
     with deps.uow() as uow:
         at = deps.clock.now()
         shipment = uow.shipments.get(cmd.shipment_id)
@@ -406,8 +448,8 @@ def quote_shipping(deps: Dependencies, query: QuoteShipping) -> list[RateQuoteVi
         )
     quotes = []
     for carrier in deps.carriers.values():
-        try:
-            quotes.extend(carrier.quote(request))
+        try:  # a carrier that cannot quote is left out (the guard logs why)
+            quotes.extend(_call(carrier, "quote", partial(carrier.quote, request)))
         except CarrierError:
             continue
     return [

@@ -10,11 +10,12 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from ordermgmt.domain.errors import OrderManagementError
+from ordermgmt.domain.errors import PurchasingError
 from ordermgmt.domain.events import StockLow
 from ordermgmt.domain.inventory import Location, StockItem
 from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionReason
-from ordermgmt.ports import Dependencies, UnitOfWork
+from ordermgmt.ports import Dependencies, PurchasingPort, UnitOfWork
+from ordermgmt.ports.guard import call_outside
 
 log = logging.getLogger("ordermgmt.purchasing")
 
@@ -139,9 +140,14 @@ class Replenisher:
 def submit_requisitions(deps: Dependencies, requisition_ids: Iterable[str]) -> int:
     """Hand requisitions to purchasing after commit; returns how many were acknowledged.
 
-    A failure is not dropped: the requisition stays ``submitted=False`` (visible in
-    ``open_purchase_requisitions``) and ``submit_pending_requisitions`` retries it.
+    A failure is not dropped: the requisition stays ``submitted=False`` with the reason in its
+    ``submission_error`` (visible in ``open_purchase_requisitions``), and
+    ``submit_pending_requisitions`` retries it. Without a purchasing adapter nothing is handed
+    over and nothing claims it was: requisitions stay pending until one is configured.
     """
+    purchasing = deps.purchasing
+    if purchasing is None:
+        return 0
     acknowledged = 0
     for requisition_id in requisition_ids:
         with deps.uow() as uow:  # read, then talk to purchasing outside any transaction
@@ -149,17 +155,42 @@ def submit_requisitions(deps: Dependencies, requisition_ids: Iterable[str]) -> i
         if requisition.submitted:
             continue
         try:
-            deps.purchasing.submit(requisition)
-        except OrderManagementError as error:
+            _submit(purchasing, requisition)
+        except PurchasingError as error:
+            _record(deps, requisition_id, str(error.details.get("reason", error.message)))
             log.warning(
-                "purchase requisition %s not accepted by purchasing (%s); "
-                "it stays pending and will be retried",
+                "purchase requisition %s not accepted by purchasing (%s); it stays pending "
+                "and submit_pending_requisitions retries it",
                 requisition_id,
                 error,
             )
             continue
-        with deps.uow() as uow:
-            uow.requisitions.get(requisition_id).submitted = True
-            uow.commit()
+        _record(deps, requisition_id, None)
         acknowledged += 1
     return acknowledged
+
+
+def _submit(purchasing: PurchasingPort, requisition: PurchaseRequisition) -> None:
+    """One hand-over, through the guard: whatever purchasing raises becomes
+    ``PurchasingError`` with the requisition's id, logged."""
+    call_outside(
+        lambda: purchasing.submit(requisition),
+        port="purchasing",
+        operation="submit",
+        error=PurchasingError,
+        translate=lambda reason: PurchasingError(
+            f"purchasing did not take requisition {requisition.id}: {reason}", reason=reason
+        ),
+        requisition_id=requisition.id,
+    )
+
+
+def _record(deps: Dependencies, requisition_id: str, failure: str | None) -> None:
+    """Record the outcome of a hand-over: acknowledged (``failure`` None) or why not."""
+    with deps.uow() as uow:
+        requisition = uow.requisitions.get(requisition_id)
+        if failure is None:
+            requisition.submission_succeeded()
+        else:
+            requisition.submission_failed(failure)
+        uow.commit()

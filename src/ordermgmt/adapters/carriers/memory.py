@@ -19,7 +19,13 @@ from ordermgmt.ports import Clock
 
 
 class InMemoryCarrier:
-    """Books every shipment with tracking numbers ``<PREFIX>000001``, ``...002``.
+    """A simulated parcel service (for demos and tests; ``from_url`` wires it only when asked
+    for by name: ``simulate=["parcel"]``).
+
+    Tracking numbers are ``<NAME>`` and the shipment's running number (``PARCEL000042`` for
+    ``SH-000042``), so they stay unique across restarts on a durable store; a request without
+    a number gets ``<NAME>-<shipment id>``. After a restart it no longer knows earlier bookings'
+    scans: it tracks a number of its own making as booked with no scans yet.
 
     Rates: ``base`` plus ``per_kg`` per kilogram, in the request's currency. ``fail_next(n)``
     makes the next ``n`` calls fail with :class:`~ordermgmt.errors.CarrierError`;
@@ -70,7 +76,7 @@ class InMemoryCarrier:
             if existing is not None:
                 return existing
             self._check("book")
-            tracking = f"{self.name.upper()}{len(self._bookings) + 1:06d}"
+            tracking = self._tracking_number(request)
             label = "\n".join(
                 [
                     f"{self.name} label {tracking}",
@@ -90,6 +96,23 @@ class InMemoryCarrier:
             self._events[tracking] = []
             return booking
 
+    def _tracking_number(self, request: ShipmentRequest) -> str:
+        sequence = request.sequence
+        if sequence is None:
+            return f"{self.name.upper()}-{request.shipment_id}"
+        return f"{self.name.upper()}{sequence:06d}"
+
+    def _known(self, tracking_number: str, operation: str) -> list[TrackingEvent]:
+        """The scans of a tracking number; one of ours from before a restart has none yet."""
+        events = self._events.get(tracking_number)
+        if events is None:
+            if not tracking_number.startswith(self.name.upper()):
+                raise CarrierError(
+                    self.name, operation, f"unknown tracking number {tracking_number}"
+                )
+            events = self._events[tracking_number] = []
+        return events
+
     def advance(self, tracking_number: str, status: TrackingStatus, description: str = "") -> None:
         """Report a tracking event for a booked parcel (what the carrier's scanners would do)."""
         with self._lock:
@@ -102,18 +125,11 @@ class InMemoryCarrier:
     def track(self, tracking_number: str) -> list[TrackingEvent]:
         with self._lock:
             self._check("track")
-            if tracking_number not in self._events:
-                raise CarrierError(self.name, "track", f"unknown tracking number {tracking_number}")
-            return list(self._events[tracking_number])
+            return list(self._known(tracking_number, "track"))
 
     def cancel(self, tracking_number: str) -> None:
         with self._lock:
             self._check("cancel")
-            events = self._events.get(tracking_number)
-            if events is None:
-                raise CarrierError(
-                    self.name, "cancel", f"unknown tracking number {tracking_number}"
-                )
-            if events:
+            if self._known(tracking_number, "cancel"):
                 raise CarrierError(self.name, "cancel", "already picked up")
             self.cancelled.add(tracking_number)

@@ -94,7 +94,10 @@ class OwnFleetCarrier:
             weight = request.weight_kg
             vehicle, day = self._slot(weight)
             self._load[(vehicle.id, day)] = self._load.get((vehicle.id, day), Decimal(0)) + weight
-            tracking = f"FLEET-{day:%Y%m%d}-{vehicle.id}-{len(self._bookings) + 1:04d}"
+            # From the shipment's durable number, so a restart never hands out one twice.
+            sequence = request.sequence
+            serial = f"{len(self._bookings) + 1:04d}" if sequence is None else f"{sequence:04d}"
+            tracking = f"FLEET-{day:%Y%m%d}-{vehicle.id}-{serial}"
             items = "\n".join(f"  {item.quantity} x {item.sku}" for item in request.items)
             address = request.ship_to
             to = f"{address.line1}, {address.postal_code} {address.city}" if address else "customer"

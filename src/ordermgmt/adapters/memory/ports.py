@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ordermgmt.domain.errors import NotificationError, OrderManagementError
+from ordermgmt.domain.errors import NotificationError, PurchasingError
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.purchasing import PurchaseRequisition
 from ordermgmt.ports import EventHandler, Message
@@ -93,7 +93,7 @@ class InMemoryPurchasing:
         self._failures = 0
 
     def fail_next(self, times: int = 1) -> None:
-        """Make the next ``times`` submissions fail with :class:`OrderManagementError`."""
+        """Make the next ``times`` submissions fail with ``PurchasingError``."""
         with self._lock:
             self._failures = times
 
@@ -101,9 +101,10 @@ class InMemoryPurchasing:
         with self._lock:
             if self._failures > 0:
                 self._failures -= 1
-                raise OrderManagementError(
+                raise PurchasingError(
                     f"purchasing system unavailable for requisition {requisition.id}",
                     requisition_id=requisition.id,
+                    reason="purchasing system unavailable (simulated)",
                 )
             self.submitted[requisition.id] = requisition
 

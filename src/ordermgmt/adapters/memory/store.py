@@ -29,6 +29,7 @@ from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, 
 from ordermgmt.domain.returns import ReturnRequest
 from ordermgmt.domain.shipment import Shipment
 from ordermgmt.ports import EventPublisher, IdGenerator
+from ordermgmt.ports.guard import publish_committed
 
 A = TypeVar("A", bound=Aggregate)
 K = TypeVar("K", bound=Hashable)
@@ -65,6 +66,8 @@ class InMemoryStore:
         self.credit_notes: dict[str, CreditNote] = {}
         self.payments: dict[str, Payment] = {}
         self.shipments: dict[str, Shipment] = {}
+        #: Committed events the publisher failed to take, for ``publish_pending_events``.
+        self.undelivered: list[DomainEvent] = []
         self.returns: dict[str, ReturnRequest] = {}
         #: (kind, index name, key) -> ids, in insertion order; indexed fields never change.
         self.index: dict[tuple[str, str, str], list[str]] = {}
@@ -615,8 +618,9 @@ class InMemoryUnitOfWork:
         self._reset()
         self._active = False
         self.store.lock.release()
-        if events:
-            self._publisher.publish(events)
+        if events and not publish_committed(self._publisher, events):
+            with self.store.lock:
+                self.store.undelivered.extend(events)
 
     def commit(self) -> None:
         if not self._active:

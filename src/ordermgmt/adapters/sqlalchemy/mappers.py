@@ -367,6 +367,7 @@ class RequisitionMapper(Mapper[PurchaseRequisition]):
                     "reason": q.reason.value,
                     "status": q.status.value,
                     "submitted": q.submitted,
+                    "submission_error": q.submission_error,
                     "raised_at": q.raised_at,
                     "closed_by": q.closed_by,
                 }
@@ -383,6 +384,7 @@ class RequisitionMapper(Mapper[PurchaseRequisition]):
             reason=RequisitionReason(r["reason"]),
             status=RequisitionStatus(r["status"]),
             submitted=r["submitted"],
+            submission_error=r["submission_error"],
             raised_at=utc(r["raised_at"]),
             closed_by=r["closed_by"],
         )
@@ -482,6 +484,7 @@ class InvoiceMapper(Mapper[Invoice]):
                     "credited": i.credited.amount,
                     "refunded": i.refunded.amount,
                     "sent_to": i.sent_to,
+                    "send_error": i.send_error,
                     "fixed_tax": _tax_json(i.fixed_tax),
                     "settled": i.outstanding.is_zero,
                 }
@@ -508,6 +511,7 @@ class InvoiceMapper(Mapper[Invoice]):
             credited=_m(r["credited"], currency),
             refunded=_m(r["refunded"], currency),
             sent_to=r["sent_to"],
+            send_error=r["send_error"],
         )
 
 

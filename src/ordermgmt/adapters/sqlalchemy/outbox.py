@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select, update
 from ordermgmt.adapters.sqlalchemy import tables as t
 from ordermgmt.domain.events import event_from_dict
 from ordermgmt.ports import EventPublisher
+from ordermgmt.ports.guard import relay_committed
 
 log = logging.getLogger("ordermgmt.outbox")
 
@@ -50,7 +51,7 @@ class SqlAlchemyOutboxRelay:
             if not rows:
                 return 0
             events = [event_from_dict(json.loads(r.payload)) for r in rows]
-            self._publisher.publish(events)
+            relay_committed(self._publisher, events)  # a failure leaves every row unmarked
             conn.execute(
                 update(t.outbox)
                 .where(c.seq.in_([r.seq for r in rows]))

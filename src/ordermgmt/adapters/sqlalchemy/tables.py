@@ -163,6 +163,7 @@ requisitions = Table(
     Column("reason", String(16), nullable=False),
     Column("status", String(8), nullable=False),
     Column("submitted", Boolean, nullable=False),
+    Column("submission_error", String(500), nullable=False, server_default=""),
     Column("raised_at", When, nullable=False),
     Column("closed_by", Id, nullable=False),
 )
@@ -238,6 +239,7 @@ invoices = Table(
     Column("credited", ExactDecimal, nullable=False),
     Column("refunded", ExactDecimal, nullable=False),
     Column("sent_to", String(254), nullable=False),
+    Column("send_error", String(500), nullable=False, server_default=""),
     Column("fixed_tax", Text, nullable=False),
     Column("settled", Boolean, nullable=False),
 )

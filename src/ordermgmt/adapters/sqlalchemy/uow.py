@@ -89,6 +89,7 @@ from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, 
 from ordermgmt.domain.returns import ReturnRequest
 from ordermgmt.domain.shipment import Shipment
 from ordermgmt.ports import EventPublisher, IdGenerator
+from ordermgmt.ports.guard import publish_committed
 
 log = logging.getLogger("ordermgmt.sql")
 
@@ -1045,8 +1046,8 @@ class SqlAlchemyUnitOfWork:
         this engine marks them in the outbox within its own transaction (no extra round trip);
         if the process dies first, the relay delivers them again: at least once, and consumers
         de-duplicate by ``event_id``."""
-        self._publisher.publish(events)
-        self._marks.add(e.event_id for e in events)
+        if publish_committed(self._publisher, events):  # else the relay delivers them later
+            self._marks.add(e.event_id for e in events)
 
 
 class DeliveredMarks:
