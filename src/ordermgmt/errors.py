@@ -17,6 +17,7 @@ from ordermgmt.domain.errors import (
     ProductInactive,
     SchemaOutOfDate,
     StorageError,
+    TransientConflict,
     ValidationError,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "ProductInactive",
     "SchemaOutOfDate",
     "StorageError",
+    "TransientConflict",
     "ValidationError",
 ]

@@ -33,6 +33,7 @@ from ordermgmt.usecases.replenishment import (
     serve_backorders,
     submit_requisitions,
 )
+from ordermgmt.usecases.stock_locks import lock_sku_rows
 from ordermgmt.usecases.views import availability_view, requisition_view
 
 
@@ -44,9 +45,7 @@ def define_location(deps: Dependencies, cmd: DefineLocation) -> LocationView:
             location = Location(code=cmd.code, name=cmd.name or cmd.code, priority=priority)
             uow.locations.add(location)
         else:
-            location.name = cmd.name or location.name
-            if cmd.priority is not None:
-                location.priority = cmd.priority
+            location.change(name=cmd.name, priority=cmd.priority)
         uow.commit()
     return LocationView(code=location.code, name=location.name, priority=location.priority)
 
@@ -153,7 +152,13 @@ def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
         _require_product(uow, cmd.sku)
         ensure_location(uow, cmd.location)
         now = deps.clock.now()
-        item = uow.stock.get_for_update(cmd.sku, cmd.location)
+        # Every row of the sku first, in location order (backorders may be served from the
+        # others below), then this one if it is new: one lock order for everyone, see
+        # stock_locks.
+        locked = lock_sku_rows(uow, [cmd.sku])
+        item = locked.get((cmd.sku, cmd.location)) or uow.stock.get_for_update(
+            cmd.sku, cmd.location
+        )
         new_on_hand = cmd.counted if cmd.counted is not None else item.on_hand + (cmd.change or 0)
         if new_on_hand < 0:
             raise ValidationError(
