@@ -183,3 +183,17 @@ def test_the_most_precise_figures_read_back_unchanged_after_reopening(
     assert reopen().get_product("BOLT") == product
     assert product.unit_price.amount == Decimal("0.123456")
     assert product.weight_kg == Decimal("99999.999999")
+
+
+def test_counting_nothing_where_nothing_is_reports_what_is_stored(
+    oms: OrderManagement, reopen: Callable[[], OrderManagement]
+) -> None:
+    """Found by the fuzz: a count of 0 at a location without the sku reported a row that was
+    never stored."""
+    oms.upsert_product(
+        sku="TEA", name="Tea", unit_price=Money("5.00", "EUR"), tax_rate=Decimal("0.07")
+    )
+    oms.receive_stock(sku="TEA", location="HAM", quantity=20, supplier="Teehaus")
+    counted = oms.adjust_stock(sku="TEA", location="BER", reason="count", counted=0)
+    assert counted == reopen().availability("TEA")
+    assert [loc.location for loc in counted.locations] == ["HAM"]

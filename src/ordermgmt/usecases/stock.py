@@ -156,9 +156,10 @@ def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
         # others below), then this one if it is new: one lock order for everyone, see
         # stock_locks.
         locked = lock_sku_rows(uow, [cmd.sku])
-        item = locked.get((cmd.sku, cmd.location)) or uow.stock.get_for_update(
-            cmd.sku, cmd.location
-        )
+        item = locked.get((cmd.sku, cmd.location))
+        if item is None and cmd.counted == 0:  # nothing there and none counted: no change
+            return _availability(uow, cmd.sku)
+        item = item or uow.stock.get_for_update(cmd.sku, cmd.location)
         new_on_hand = cmd.counted if cmd.counted is not None else item.on_hand + (cmd.change or 0)
         if new_on_hand < 0:
             raise ValidationError(
