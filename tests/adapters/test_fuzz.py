@@ -275,6 +275,10 @@ def run_input(
     """One input: build and execute it, then check the promises above."""
     figures.inputs += 1
     figures.by_message[message_type.__name__] += 1
+    progress = os.environ.get("ORDERMGMT_FUZZ_REPORT")
+    if progress and figures.inputs % 1000 == 0:  # the long form shows how far it got
+        with open(f"{progress}.progress", "w", encoding="utf-8") as out:
+            out.write(json.dumps(figures.report(world.target.backend)) + "\n")
     before = world.target.snapshot()
     try:
         result = world.oms.execute(build(message_type, **kwargs))
