@@ -197,3 +197,52 @@ def test_counting_nothing_where_nothing_is_reports_what_is_stored(
     counted = oms.adjust_stock(sku="TEA", location="BER", reason="count", counted=0)
     assert counted == reopen().availability("TEA")
     assert [loc.location for loc in counted.locations] == ["HAM"]
+
+
+def test_stock_never_grows_beyond_what_every_store_can_count(oms: OrderManagement) -> None:
+    """On PostgreSQL the column is a 32-bit integer; a larger count was refused by the database
+    there only, as a StorageError, and accepted elsewhere."""
+    oms.upsert_product(
+        sku="BOLT", name="Bolt", unit_price=Money("0.10", "EUR"), tax_rate=Decimal("0.19")
+    )
+    oms.adjust_stock(sku="BOLT", location="A", reason="found", change=1_000_000_000)
+    with pytest.raises(errors.ValidationError):
+        oms.adjust_stock(sku="BOLT", location="A", reason="found", change=1_000_000_000)
+    with pytest.raises(errors.ValidationError):
+        oms.receive_stock(sku="BOLT", location="A", quantity=1, supplier="Supplier")
+    assert oms.availability("BOLT").on_hand == 1_000_000_000
+
+
+def test_a_long_cancel_reason_on_an_invoiced_order_fits_its_credit_note(
+    oms: OrderManagement, reopen: Callable[[], OrderManagement]
+) -> None:
+    """The credit note's reason is "order cancelled: <reason>": cut to the 200 characters a
+    reason may have (PostgreSQL refused it with a StorageError)."""
+    oms.upsert_product(
+        sku="BOLT", name="Bolt", unit_price=Money("0.10", "EUR"), tax_rate=Decimal("0.19")
+    )
+    customer = oms.register_customer(name="Acme", kind="b2b", payment_preference="invoice")
+    order = oms.place_order(
+        customer_id=customer.id, channel="web", lines=[{"sku": "BOLT", "quantity": 1}]
+    )
+    oms.issue_invoice(order.id)
+    cancelled = oms.cancel_order(order.id, reason="x" * 200)
+    assert reopen().get_order(order.id) == cancelled
+    assert cancelled.cancel_reason == "x" * 200
+
+
+def test_a_long_supplier_and_reference_fit_the_journal(oms: OrderManagement) -> None:
+    oms.upsert_product(
+        sku="BOLT", name="Bolt", unit_price=Money("0.10", "EUR"), tax_rate=Decimal("0.19")
+    )
+    receipt = oms.receive_stock(
+        sku="BOLT",
+        location="A",
+        quantity=1,
+        supplier="s" * 200,
+        reference="r" * 100,
+        unit_cost=Money("0.05", "EUR"),
+    )
+    (entry,) = oms.journal(receipt.id)
+    assert entry.description.startswith("Goods received sss")
+    assert len(entry.description) == 200

@@ -53,6 +53,10 @@ def _require_priority(value: object) -> int:
     return value
 
 
+#: Most units of one sku at one location: what every store can count (a 32-bit integer).
+MAX_ON_HAND = 1_000_000_000
+
+
 @dataclass(kw_only=True)
 class StockItem(Aggregate):
     """Units of one sku at one location (Bestand). ``0 <= reserved <= on_hand`` always."""
@@ -85,6 +89,10 @@ class StockItem(Aggregate):
 
     def receive(self, quantity: int) -> None:
         require_quantity(quantity)
+        if self.on_hand + quantity > MAX_ON_HAND:
+            raise ValidationError(
+                "quantity", quantity, f"would hold more than {MAX_ON_HAND:,} at {self.location}"
+            )
         self.on_hand += quantity
 
     def remove(self, quantity: int) -> None:

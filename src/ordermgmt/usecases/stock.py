@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ordermgmt.domain.errors import NotFound, ValidationError
 from ordermgmt.domain.events import StockAdjusted, StockMoved
-from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.inventory import MAX_ON_HAND, Location, StockItem
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.purchasing import SupplierReceipt
 from ordermgmt.messages import (
@@ -90,7 +90,7 @@ def receive_stock(deps: Dependencies, cmd: ReceiveStock) -> ReceiptView:
                 uow,
                 deps,
                 entry,
-                description=f"Goods received {cmd.supplier} {cmd.reference}".strip(),
+                description=f"Goods received {cmd.supplier} {cmd.reference}".strip()[:200],
                 reference=receipt.id,
                 at=now,
             )
@@ -161,7 +161,7 @@ def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
             return _availability(uow, cmd.sku)
         item = item or uow.stock.get_for_update(cmd.sku, cmd.location)
         new_on_hand = cmd.counted if cmd.counted is not None else item.on_hand + (cmd.change or 0)
-        if new_on_hand < 0:
+        if not 0 <= new_on_hand <= MAX_ON_HAND:
             raise ValidationError(
                 "change", cmd.change, f"would leave {new_on_hand} on hand at {cmd.location}"
             )
