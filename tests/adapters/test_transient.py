@@ -164,3 +164,13 @@ def test_many_processes_adjusting_ordering_and_cancelling_meet_no_deadlock(
             )
             assert stock.reserved == reserved
             assert all(0 <= loc.reserved <= loc.on_hand for loc in stock.locations)
+
+
+def test_a_driver_error_while_relaying_events_is_a_storage_error(url: str) -> None:
+    oms = _stocked(url)
+    engine = oms.dependencies.uow.engine  # type: ignore[attr-defined]
+    broken = engine.dialect.loaded_dbapi.OperationalError("disk I/O error")
+    _fail_on(oms, lambda statement: "outbox" in statement, broken, times=1)
+    with pytest.raises(errors.StorageError):
+        oms.publish_pending_events()
+    assert oms.publish_pending_events() == 0
