@@ -216,8 +216,8 @@ def test_stock_never_grows_beyond_what_every_store_can_count(oms: OrderManagemen
 def test_a_long_cancel_reason_on_an_invoiced_order_fits_its_credit_note(
     oms: OrderManagement, reopen: Callable[[], OrderManagement]
 ) -> None:
-    """The credit note's reason is "order cancelled: <reason>": cut to the 200 characters a
-    reason may have (PostgreSQL refused it with a StorageError)."""
+    """The credit note's reason is "order cancelled: <reason>", cut to the 200 characters a
+    reason may have; the order keeps the whole reason, on every store."""
     oms.upsert_product(
         sku="BOLT", name="Bolt", unit_price=Money("0.10", "EUR"), tax_rate=Decimal("0.19")
     )

@@ -201,7 +201,7 @@ def cancel_order(deps: Dependencies, cmd: CancelOrder) -> OrderView:
             item = uow.stock.get_for_update(sku, location)
             release_for(order, item, quantity)
             serve_backorders(uow, item, now)
-        reason = f"order cancelled: {order.cancel_reason}"[:200]  # a credit note's reason
+        reason = f"order cancelled: {order.cancel_reason}"
         for invoice in uow.invoices.list_for_order(order.id):
             over = _over_invoiced(order, invoice.lines, _uncredited(uow, invoice))
             if over:
