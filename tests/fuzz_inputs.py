@@ -14,6 +14,7 @@ with the rest. Each field gets a mix of
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -358,6 +359,13 @@ OMIT = object()
 def fields_of(
     model: type[BaseModel], pools: Pools, depth: int = 0, clean: bool = False
 ) -> st.SearchStrategy[Any]:
+    """See :func:`_fields_of`; strategies do not depend on the pools (see :class:`Pick`), so
+    each is built once."""
+    return _fields_of(model, depth, clean)
+
+
+@functools.cache
+def _fields_of(model: type[BaseModel], depth: int, clean: bool) -> st.SearchStrategy[Any]:
     """The keyword arguments of one ``model``: every field drawn by :func:`value_of`, some
     left out (required ones too, now and then), now and then an unknown extra field. With
     ``clean``, every field passes its own checks and only optional ones are left out."""
@@ -365,7 +373,7 @@ def fields_of(
         return st.just({})
     parts: dict[str, st.SearchStrategy[Any]] = {}
     for name, info in model.model_fields.items():
-        value = value_of(model, name, pools, depth, clean)
+        value = value_of(model, name, Pools(), depth, clean)  # pools are read at run time
         left_out = st.just(OMIT)
         if clean:
             parts[name] = value if info.is_required() else st.one_of(value, left_out)
