@@ -19,6 +19,7 @@ from ordermgmt.domain.errors import (
     PurchasingError,
     SchemaOutOfDate,
     StorageError,
+    TransientConflict,
     ValidationError,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "PurchasingError",
     "SchemaOutOfDate",
     "StorageError",
+    "TransientConflict",
     "ValidationError",
 ]

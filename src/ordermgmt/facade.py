@@ -34,6 +34,7 @@ from ordermgmt.ports import (
     Settings,
 )
 from ordermgmt.usecases import HANDLERS
+from ordermgmt.usecases.retry import run_with_retry
 
 M = TypeVar("M", bound=m.Message)
 
@@ -185,11 +186,15 @@ class OrderManagement:
     def execute(self, command: m.Message) -> Any:
         """Run any command or query from :mod:`ordermgmt.messages` and return its result (what
         the facade method of the same use case returns). Raises what that use case raises, and
-        ``ValidationError`` for a message type that is no known command or query."""
+        ``ValidationError`` for a message type that is no known command or query.
+
+        A use case whose transaction the database gave up on (a deadlock, a serialization
+        failure, a busy database) is run again, a few times, before that is raised as
+        ``TransientConflict`` (``retryable``)."""
         handler = HANDLERS.get(type(command))
         if handler is None:
             raise ValidationError("command", type(command).__name__, "is not a known command")
-        return handler(self._deps, command)
+        return run_with_retry(handler, self._deps, command)
 
     def _run(self, command_type: type[M], **fields: Any) -> Any:
         return self.execute(build(command_type, **fields))

@@ -20,29 +20,50 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     StrictInt,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
+from ordermgmt.domain.base import require_printable
 from ordermgmt.domain.catalog import require_sku, require_tax_rate
 from ordermgmt.domain.customer import CustomerKind, PaymentPreference
 from ordermgmt.domain.inventory import require_location
-from ordermgmt.domain.money import Money, minor_unit
+from ordermgmt.domain.money import MAX_PLACES, Money, minor_unit
 from ordermgmt.domain.order import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
 from ordermgmt.domain.purchasing import RequisitionReason, RequisitionStatus
 
 # -- field types -------------------------------------------------------------------------------
 
 
+def _places(number: Decimal) -> int:
+    """Digits after the decimal point of a finite Decimal (0 for 100 or 1E+2)."""
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: checked by every caller
+    return max(0, -exponent)
+
+
+def _within_places(number: Decimal, what: str) -> Decimal:
+    if _places(number) > MAX_PLACES:
+        raise ValueError(
+            f"{what} may have at most {MAX_PLACES} decimal places (storage keeps no more)"
+        )
+    return number
+
+
 def _money(value: object) -> Money:
     if isinstance(value, Money):
-        return value
-    if isinstance(value, dict) and set(value) == {"amount", "currency"}:
-        return Money(value["amount"], value["currency"])
-    if isinstance(value, str) and len(value.split()) == 2:
+        money = value
+    elif isinstance(value, dict) and set(value) == {"amount", "currency"}:
+        money = Money(value["amount"], value["currency"])
+    elif isinstance(value, str) and len(value.split()) == 2:
         amount, currency = value.split()
-        return Money(amount, currency)
-    raise ValueError("expected Money, {'amount': ..., 'currency': ...} or '12.50 EUR'")
+        money = Money(amount, currency)
+    else:
+        raise ValueError("expected Money, {'amount': ..., 'currency': ...} or '12.50 EUR'")
+    _within_places(money.amount, "an amount")
+    return money
 
 
 def _money_out(value: Money) -> dict[str, str]:
@@ -51,6 +72,7 @@ def _money_out(value: Money) -> dict[str, str]:
 
 #: Money in or out: a :class:`~ordermgmt.Money`, ``{"amount": "12.50", "currency": "EUR"}`` or
 #: ``"12.50 EUR"`` in; ``{"amount": "12.50", "currency": "EUR"}`` out (amount as exact text).
+#: In: at most 6 decimal places and below 10**15 in size (more is refused, never rounded).
 MoneyField = Annotated[
     Money,
     PlainValidator(_money),
@@ -88,10 +110,11 @@ def _weight(value: object) -> Decimal:
         raise ValueError("not a number") from None
     if not weight.is_finite() or not 0 <= weight < 100_000:
         raise ValueError("must be from 0 to below 100000 kg")
-    return weight
+    return _within_places(weight, "a weight")
 
 
-#: A weight in kg, from 0 to below 100000, as str, int or Decimal; no floats.
+#: A weight in kg, from 0 to below 100000 with at most 6 decimal places, as str, int or
+#: Decimal; no floats.
 Weight = Annotated[Decimal, PlainValidator(_weight), WithJsonSchema({"type": "string"})]
 
 
@@ -112,6 +135,15 @@ Count = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 #: Optional text of up to 200 characters (empty allowed).
 Text = Annotated[str, Field(max_length=200)]
+
+
+class Multiline:
+    """Marks a free-text field that may hold tabs and line breaks (see :class:`Message`)."""
+
+
+#: Optional free text of up to 200 characters that may span lines (tabs and line breaks
+#: allowed; other control characters refused like everywhere).
+FreeText = Annotated[str, Field(max_length=200), Multiline()]
 #: An outside reference (a delivery note or payment reference): up to 100 characters.
 Reference = Annotated[str, Field(max_length=100)]
 #: An id as the library hands it out: 1-64 characters.
@@ -140,6 +172,22 @@ class Message(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: Any, info: ValidationInfo) -> Any:
+        """No text field of any message holds a control character (NUL, escape, ...) or a lone
+        surrogate; fields typed :data:`FreeText` may hold tabs and line breaks. Text that no
+        store could keep, or that a later read would refuse, never gets in."""
+        name = info.field_name or "input"
+        multiline = name in cls.model_fields and any(
+            isinstance(mark, Multiline) for mark in cls.model_fields[name].metadata
+        )
+        texts = value if isinstance(value, list | tuple) else (value,)
+        for text in texts:
+            if isinstance(text, str):
+                require_printable(text, name, multiline=multiline)
+        return value
 
 
 class Command(Message):
@@ -466,7 +514,7 @@ class AdjustStock(Command):
     reason: AdjustReason
     change: Annotated[StrictInt, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
     counted: Count | None = None
-    note: Text = ""
+    note: FreeText = ""
 
     @model_validator(mode="after")
     def _one_of(self) -> AdjustStock:
@@ -1263,7 +1311,7 @@ class TrackingInput(Command):
         "failed_attempt",
         "returned_to_sender",
     ]
-    description: Text = ""
+    description: FreeText = ""
 
 
 class RefreshTracking(Command):

@@ -78,3 +78,60 @@ def credit(url: str, invoice_ids: list[str], barrier: Any) -> list[str]:
     oms = OrderManagement.from_url(url)
     barrier.wait()
     return [oms.issue_credit_note(i, reason="goodwill").number for i in invoice_ids]
+
+
+CHURN_SKUS = ("BOLT", "NUT")
+CHURN_LOCATIONS = ("A", "B", "C")
+
+
+def prepare_churn(url: str, customers: int) -> list[str]:
+    """Two skus stocked at three locations, and ``customers`` customers on account."""
+    oms = OrderManagement.from_url(url, migrate=True)
+    for priority, location in enumerate(CHURN_LOCATIONS):
+        oms.define_location(location, priority=priority)
+    for sku in CHURN_SKUS:
+        oms.upsert_product(
+            sku=sku, name=sku, unit_price=Money("1.00", "EUR"), tax_rate=Decimal("0.19")
+        )
+        for location in CHURN_LOCATIONS:
+            oms.receive_stock(sku=sku, location=location, quantity=30, supplier="Supplier")
+    return [
+        oms.register_customer(name=f"Customer {n}", kind="b2b", payment_preference="invoice").id
+        for n in range(customers)
+    ]
+
+
+def churn(url: str, customer_id: str, rounds: int, seed: int, barrier: Any) -> dict[str, int]:
+    """Orders over several locations, write-offs and finds at every location, cancels: what
+    deadlocked before stock rows were locked in one order. Returns the typed errors met, by
+    code; anything else propagates and fails the test."""
+    import random
+
+    from ordermgmt.errors import OrderManagementError
+
+    rng = random.Random(seed)
+    oms = OrderManagement.from_url(url)
+    met: dict[str, int] = {}
+    open_orders: list[str] = []
+    barrier.wait()
+    for _ in range(rounds):
+        action = rng.random()
+        try:
+            if action < 0.4:
+                lines = [{"sku": sku, "quantity": rng.randint(5, 40)} for sku in CHURN_SKUS]
+                open_orders.append(
+                    oms.place_order(customer_id=customer_id, channel="web", lines=lines).id
+                )
+            elif action < 0.75:
+                oms.adjust_stock(
+                    sku=rng.choice(CHURN_SKUS),
+                    location=rng.choice(CHURN_LOCATIONS),
+                    reason=rng.choice(["damage", "found"]),
+                    change=rng.choice([-6, -3, 4, 8]),
+                )
+            elif open_orders:
+                oms.cancel_order(open_orders.pop(rng.randrange(len(open_orders))))
+            met["ok"] = met.get("ok", 0) + 1
+        except OrderManagementError as error:
+            met[error.code] = met.get(error.code, 0) + 1
+    return met

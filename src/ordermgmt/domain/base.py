@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Self
@@ -63,8 +64,44 @@ def require_quantity(value: object, field: str = "quantity", *, allow_zero: bool
     return value
 
 
-def require_text(value: object, field: str, *, max_length: int = 200, empty: bool = False) -> str:
-    """A trimmed, printable string of at most ``max_length`` characters."""
+#: Characters no stored text may hold: every control character (C0, DEL and C1, NUL included)
+#: and lone surrogates, which no database encoding can store.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: The same, but tab, line feed and carriage return are allowed (multi-line free text).
+_UNPRINTABLE_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def unprintable(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of ``text`` that stored text may not hold, or None.
+
+    Refused everywhere: control characters (``U+0000``-``U+001F``, ``U+007F``-``U+009F``, NUL
+    included) and lone surrogates. ``multiline`` text (free-text notes) may hold tab, line feed
+    and carriage return.
+    """
+    found = (_UNPRINTABLE_MULTILINE if multiline else _UNPRINTABLE).search(text)
+    return None if found is None else found.group()
+
+
+def require_printable(value: str, field: str, *, multiline: bool = False) -> str:
+    """``value`` unchanged if it holds no character :func:`unprintable` refuses."""
+    bad = unprintable(value, multiline=multiline)
+    if bad is not None:
+        raise ValidationError(
+            field, value, f"must not contain control characters (found U+{ord(bad):04X})"
+        )
+    return value
+
+
+def require_text(
+    value: object,
+    field: str,
+    *,
+    max_length: int = 200,
+    empty: bool = False,
+    multiline: bool = False,
+) -> str:
+    """A trimmed, printable string of at most ``max_length`` characters (see
+    :func:`unprintable`; ``multiline`` allows tabs and line breaks)."""
     if not isinstance(value, str):
         raise ValidationError(field, value, "must be a string")
     text = value.strip()
@@ -72,6 +109,4 @@ def require_text(value: object, field: str, *, max_length: int = 200, empty: boo
         raise ValidationError(field, value, "must not be empty")
     if len(text) > max_length:
         raise ValidationError(field, value, f"must be at most {max_length} characters")
-    if any(ord(ch) < 32 for ch in text):
-        raise ValidationError(field, value, "must not contain control characters")
-    return text
+    return require_printable(text, field, multiline=multiline)

@@ -19,6 +19,10 @@ class OrderManagementError(Exception):
     """
 
     code: ClassVar[str] = "error"
+    #: True where running the same request again can succeed without changing it (someone
+    #: else's change or a transient storage condition was in the way); False for every error
+    #: that the same request would meet again.
+    retryable: ClassVar[bool] = False
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
@@ -136,6 +140,7 @@ class ConcurrencyConflict(Conflict):
     """
 
     code = "concurrency_conflict"
+    retryable = True
 
     def __init__(self, kind: str, key: object, expected_version: int) -> None:
         super().__init__(
@@ -147,6 +152,29 @@ class ConcurrencyConflict(Conflict):
         self.kind = kind
         self.key = key
         self.expected_version = expected_version
+
+
+class TransientConflict(Conflict):
+    """The database gave up on the transaction for a reason that passes: a ``deadlock``, a
+    ``serialization_failure`` or a ``busy`` database (a lock not granted in time). Nothing was
+    written. The use case was already run again ``attempts`` times in all (after a short,
+    random wait each time) before this was raised; sending the same request again later can
+    succeed."""
+
+    code = "transient_conflict"
+    retryable = True
+
+    def __init__(self, reason: str, detail: str = "", attempts: int = 1) -> None:
+        super().__init__(
+            f"the database gave up on a concurrent transaction ({reason}) after {attempts} "
+            f"attempt{'s' if attempts != 1 else ''}; try again",
+            reason=reason,
+            detail=detail,
+            attempts=attempts,
+        )
+        self.reason = reason
+        self.detail = detail
+        self.attempts = attempts
 
 
 class InsufficientStock(OrderManagementError):

@@ -31,8 +31,30 @@ class Location(Aggregate):
     def __post_init__(self) -> None:
         self.code = require_location(self.code, "code")
         self.name = require_text(self.name, "name")
-        if isinstance(self.priority, bool) or not isinstance(self.priority, int):
-            raise ValidationError("priority", self.priority, "must be a whole number")
+        self.priority = _require_priority(self.priority)
+
+    def change(self, *, name: str | None = None, priority: int | None = None) -> None:
+        """Rename and/or reprioritise, validated exactly as a new location is; what is not
+        given stays. Nothing changes if either value is refused."""
+        new_name = self.name if name is None else require_text(name, "name")
+        new_priority = self.priority if priority is None else _require_priority(priority)
+        self.name, self.priority = new_name, new_priority
+
+
+#: Highest location priority (the command's bound; the column is a 32-bit integer).
+MAX_PRIORITY = 1_000_000
+
+
+def _require_priority(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError("priority", value, "must be a whole number")
+    if not 0 <= value <= MAX_PRIORITY:
+        raise ValidationError("priority", value, f"must be from 0 to {MAX_PRIORITY:,}")
+    return value
+
+
+#: Most units of one sku at one location: what every store can count (a 32-bit integer).
+MAX_ON_HAND = 1_000_000_000
 
 
 @dataclass(kw_only=True)
@@ -67,6 +89,10 @@ class StockItem(Aggregate):
 
     def receive(self, quantity: int) -> None:
         require_quantity(quantity)
+        if self.on_hand + quantity > MAX_ON_HAND:
+            raise ValidationError(
+                "quantity", quantity, f"would hold more than {MAX_ON_HAND:,} at {self.location}"
+            )
         self.on_hand += quantity
 
     def remove(self, quantity: int) -> None:

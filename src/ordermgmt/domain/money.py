@@ -37,8 +37,12 @@ _QUANTA: Final[dict[str, Decimal]] = {
 }
 _ZERO: Final = Decimal(0)
 
-#: Largest absolute amount accepted: far beyond any real order, small enough for NUMERIC(20, 4).
+#: Largest absolute amount accepted: far beyond any real order; with :data:`MAX_PLACES` it fits
+#: the NUMERIC(24, 6) columns amounts are stored in.
 MAX_AMOUNT: Final = Decimal("1e15")
+#: Most decimal places an amount given from outside may have (prices, costs, payments): what
+#: storage keeps exactly on every database. Commands refuse more instead of rounding.
+MAX_PLACES: Final = 6
 
 
 def minor_unit(currency: str) -> int:

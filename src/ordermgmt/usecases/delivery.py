@@ -62,6 +62,7 @@ from ordermgmt.messages import (
 from ordermgmt.ports import CarrierPort, Dependencies, UnitOfWork
 from ordermgmt.ports.guard import call_outside
 from ordermgmt.usecases.accounting import post_transfer, refresh_order
+from ordermgmt.usecases.stock_locks import consume_for
 
 T = TypeVar("T")
 
@@ -277,10 +278,9 @@ def _dispatch(
             order_id=order.id,
             shipment_id=shipment.id,
         )
-    for line in sorted(shipment.lines, key=lambda ln: ln.sku):
+    for line in sorted(shipment.lines, key=lambda ln: ln.sku):  # lock order: see stock_locks
         item = uow.stock.get_for_update(line.sku, shipment.location)
-        item.consume(line.quantity)
-        order.ship(line.order_line_no, shipment.location, line.quantity)
+        consume_for(order, item, line.order_line_no, line.quantity)
     chart = deps.settings.chart
     for cost in shipment.cost_of_goods:
         post_transfer(

@@ -42,6 +42,7 @@ from ordermgmt.usecases.replenishment import (
     serve_backorders,
     submit_requisitions,
 )
+from ordermgmt.usecases.stock_locks import release_for
 from ordermgmt.usecases.views import order_view
 
 ORDER_SERIES = "order"
@@ -196,9 +197,9 @@ def cancel_order(deps: Dependencies, cmd: CancelOrder) -> OrderView:
         for shipment in uow.shipments.list_for_order(order.id):
             if shipment.status is ShipmentStatus.PENDING:  # not booked yet: it will not go
                 shipment.cancel()
-        for sku, location, quantity in sorted(released):
+        for sku, location, quantity in sorted(released):  # lock order: see stock_locks
             item = uow.stock.get_for_update(sku, location)
-            item.release(quantity)
+            release_for(order, item, quantity)
             serve_backorders(uow, item, now)
         reason = f"order cancelled: {order.cancel_reason}"
         for invoice in uow.invoices.list_for_order(order.id):

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from ordermgmt.domain.errors import PurchasingError
 from ordermgmt.domain.events import StockLow
-from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.inventory import MAX_PRIORITY, Location, StockItem
 from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionReason
 from ordermgmt.ports import Dependencies, PurchasingPort, UnitOfWork
 from ordermgmt.ports.guard import call_outside
@@ -25,7 +25,8 @@ def ensure_location(uow: UnitOfWork, code: str) -> Location:
     location = uow.locations.find(code)
     if location is None:
         known = uow.locations.list_all()
-        priority = max((loc.priority for loc in known), default=0) + 10
+        last = max((loc.priority for loc in known), default=0)
+        priority = min(last + 10, MAX_PRIORITY)
         location = Location(code=code, name=code, priority=priority)
         uow.locations.add(location)
     return location

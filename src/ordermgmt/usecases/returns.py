@@ -147,7 +147,7 @@ def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
         costs = request.take_back(delivered, earlier)
         request.receive(restock=cmd.restock, location=location, at=at)
         chart = deps.settings.chart
-        for line in request.lines:
+        for line in sorted(request.lines, key=lambda ln: ln.sku):  # lock order: stock_locks
             order.take_back(line.order_line_no, line.quantity)
             if cmd.restock:
                 item = uow.stock.get_for_update(line.sku, location)

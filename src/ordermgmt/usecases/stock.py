@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ordermgmt.domain.errors import NotFound, ValidationError
 from ordermgmt.domain.events import StockAdjusted, StockMoved
-from ordermgmt.domain.inventory import Location, StockItem
+from ordermgmt.domain.inventory import MAX_ON_HAND, Location, StockItem
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.purchasing import SupplierReceipt
 from ordermgmt.messages import (
@@ -33,6 +33,7 @@ from ordermgmt.usecases.replenishment import (
     serve_backorders,
     submit_requisitions,
 )
+from ordermgmt.usecases.stock_locks import lock_sku_rows
 from ordermgmt.usecases.views import availability_view, requisition_view
 
 
@@ -44,9 +45,7 @@ def define_location(deps: Dependencies, cmd: DefineLocation) -> LocationView:
             location = Location(code=cmd.code, name=cmd.name or cmd.code, priority=priority)
             uow.locations.add(location)
         else:
-            location.name = cmd.name or location.name
-            if cmd.priority is not None:
-                location.priority = cmd.priority
+            location.change(name=cmd.name, priority=cmd.priority)
         uow.commit()
     return LocationView(code=location.code, name=location.name, priority=location.priority)
 
@@ -91,7 +90,7 @@ def receive_stock(deps: Dependencies, cmd: ReceiveStock) -> ReceiptView:
                 uow,
                 deps,
                 entry,
-                description=f"Goods received {cmd.supplier} {cmd.reference}".strip(),
+                description=f"Goods received {cmd.supplier} {cmd.reference}".strip()[:200],
                 reference=receipt.id,
                 at=now,
             )
@@ -153,9 +152,16 @@ def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
         _require_product(uow, cmd.sku)
         ensure_location(uow, cmd.location)
         now = deps.clock.now()
-        item = uow.stock.get_for_update(cmd.sku, cmd.location)
+        # Every row of the sku first, in location order (backorders may be served from the
+        # others below), then this one if it is new: one lock order for everyone, see
+        # stock_locks.
+        locked = lock_sku_rows(uow, [cmd.sku])
+        item = locked.get((cmd.sku, cmd.location))
+        if item is None and cmd.counted == 0:  # nothing there and none counted: no change
+            return _availability(uow, cmd.sku)
+        item = item or uow.stock.get_for_update(cmd.sku, cmd.location)
         new_on_hand = cmd.counted if cmd.counted is not None else item.on_hand + (cmd.change or 0)
-        if new_on_hand < 0:
+        if not 0 <= new_on_hand <= MAX_ON_HAND:
             raise ValidationError(
                 "change", cmd.change, f"would leave {new_on_hand} on hand at {cmd.location}"
             )

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ordermgmt.adapters.sqlalchemy import tables as t
+from ordermgmt.adapters.sqlalchemy.uow import translate
 from ordermgmt.domain.events import event_from_dict
 from ordermgmt.ports import EventPublisher
 from ordermgmt.ports.guard import relay_committed
@@ -36,6 +38,14 @@ class SqlAlchemyOutboxRelay:
         self._before = before
 
     def relay(self, *, limit: int = 1000, grace: timedelta = timedelta(seconds=5)) -> int:
+        """Publish up to ``limit`` committed, undelivered events; returns how many. A database
+        error is raised as the library's (``StorageError``, ``TransientConflict``, ...)."""
+        try:
+            return self._relay(limit, grace)
+        except SQLAlchemyError as error:
+            raise translate(error) from error
+
+    def _relay(self, limit: int, grace: timedelta) -> int:
         if self._before is not None:
             self._before()  # mark what this process already delivered
         cutoff = datetime.now(UTC) - grace
@@ -62,8 +72,11 @@ class SqlAlchemyOutboxRelay:
 
     def pending(self) -> int:
         """How many committed events wait for delivery."""
-        if self._before is not None:
-            self._before()
-        c = t.outbox.c
-        with self._engine.connect() as conn:
-            return len(conn.execute(select(c.seq).where(c.published_at.is_(None))).all())
+        try:
+            if self._before is not None:
+                self._before()
+            c = t.outbox.c
+            with self._engine.connect() as conn:
+                return len(conn.execute(select(c.seq).where(c.published_at.is_(None))).all())
+        except SQLAlchemyError as error:
+            raise translate(error) from error

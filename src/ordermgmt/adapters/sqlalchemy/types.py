@@ -16,8 +16,10 @@ from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from ordermgmt.domain.money import MAX_PLACES
+
 #: Digits after the point kept for amounts, rates and weights (commands refuse more).
-SCALE = 6
+SCALE = MAX_PLACES
 
 
 class ExactDecimal(TypeDecorator[Decimal]):

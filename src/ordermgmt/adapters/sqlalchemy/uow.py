@@ -39,7 +39,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from ordermgmt.adapters.sqlalchemy import tables as t
 from ordermgmt.adapters.sqlalchemy.compiled import (
@@ -77,6 +77,7 @@ from ordermgmt.domain.errors import (
     NotFound,
     OrderManagementError,
     StorageError,
+    TransientConflict,
 )
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.inventory import Location, StockItem
@@ -350,9 +351,12 @@ class _Tracked(Generic[A]):
 
     def flush(self) -> None:
         """Write what changed: INSERT new aggregates, UPDATE changed roots (version-checked),
-        and rewrite changed child collections."""
+        and rewrite changed child collections. Rows are updated in key order (and the
+        repositories flushed in a fixed order), so two commits never lock rows in opposite
+        orders."""
         inserts: dict[str, list[dict[str, Any]]] = {}
-        for key, obj in self.objects.items():
+        for key in sorted(self.objects):
+            obj = self.objects[key]
             before = self.snapshots[key]
             if before is None:
                 obj.version = 1  # the first committed state, as in the in-memory store
@@ -826,7 +830,15 @@ class _Ledger:
         return stored + [x for x in self.posted if reference is None or x.reference == reference]
 
 
-def _translate(error: DBAPIError) -> OrderManagementError:
+#: SQLSTATEs (PostgreSQL) of failures that pass: running the transaction again can succeed.
+_TRANSIENT = {"40P01": "deadlock", "40001": "serialization_failure", "55P03": "busy"}
+
+
+def translate(error: SQLAlchemyError) -> OrderManagementError:
+    """The library's error for an error SQLAlchemy raised: the one place driver errors are
+    turned into :mod:`ordermgmt.errors` (the unit of work calls it for every statement)."""
+    if not isinstance(error, DBAPIError):
+        return StorageError(f"database error: {type(error).__name__}")
     text = str(error.orig).lower()
     if isinstance(error, IntegrityError):
         for marker, kind in (
@@ -838,12 +850,15 @@ def _translate(error: DBAPIError) -> OrderManagementError:
             if marker in text:
                 return DuplicateKey(kind, str(error.params)[:200])
         return Conflict(f"the database refused a duplicate or invalid row: {error.orig}")
-    if isinstance(error, OperationalError) and (
-        "deadlock" in text or "could not serialize" in text
-    ):
-        return Conflict(f"concurrent update, try again: {error.orig}")
-    if isinstance(error, OperationalError) and "locked" in text:
-        return Conflict(f"the database is busy, try again: {error.orig}")
+    reason = _TRANSIENT.get(getattr(error.orig, "sqlstate", None) or "")
+    if reason is None and "deadlock" in text:
+        reason = "deadlock"
+    elif reason is None and "could not serialize" in text:
+        reason = "serialization_failure"
+    elif reason is None and "database is locked" in text:  # SQLite: busy timeout passed
+        reason = "busy"
+    if reason is not None:
+        return TransientConflict(reason, str(error.orig).strip()[:200])
     return StorageError(f"database error: {error.orig}")
 
 
@@ -886,7 +901,7 @@ class SqlAlchemyUnitOfWork:
             self._connection = self._engine.connect()
         except DBAPIError as error:
             self._connection = None
-            raise _translate(error) from error
+            raise translate(error) from error
         self._committed: list[DomainEvent] = []
         self._reset()
         return self
@@ -988,10 +1003,17 @@ class SqlAlchemyUnitOfWork:
             try:
                 if connection.in_transaction():
                     connection.rollback()
-            finally:
                 connection.close()
+            except SQLAlchemyError as error:
+                if exc is None:
+                    raise translate(error) from error
+                log.warning("rollback after a failed unit of work failed too: %s", error)
         if events:
             self._publish(events)
+        if isinstance(exc, SQLAlchemyError):
+            # Every statement of the unit of work, not only the commit: a read, a lock or a
+            # lookup in the middle of a use case fails with the library's error as well.
+            raise translate(exc) from exc
 
     def commit(self) -> None:
         conn = self.connection
@@ -1025,7 +1047,7 @@ class SqlAlchemyUnitOfWork:
         except DBAPIError as error:
             conn.rollback()
             self._marks.add(marks)
-            raise _translate(error) from error
+            raise translate(error) from error
         except BaseException:
             conn.rollback()
             self._marks.add(marks)
