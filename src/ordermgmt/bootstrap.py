@@ -46,9 +46,10 @@ def in_memory_dependencies(
     """Ports for an in-memory OMS; a fresh store and fresh adapters unless given."""
     store = store or InMemoryStore()
     events = publisher or InMemoryEventPublisher()
+    ids = ids or UuidIdGenerator()
 
     def unit_of_work() -> UnitOfWork:
-        return InMemoryUnitOfWork(store, events)
+        return InMemoryUnitOfWork(store, events, ids)
 
     return _assemble(
         unit_of_work,
@@ -131,7 +132,8 @@ def sql_dependencies(
         upgrade(engine)
     check(engine, url)
     events = publisher or InMemoryEventPublisher()
-    factory = SqlAlchemyUnitOfWorkFactory(engine, events)
+    ids = ids or UuidIdGenerator()
+    factory = SqlAlchemyUnitOfWorkFactory(engine, events, ids)
     return _assemble(
         factory,
         events,
