@@ -84,6 +84,7 @@ from ordermgmt.domain.shipment import (
 )
 from ordermgmt.errors import Conflict, NotFound, OrderManagementError
 from ordermgmt.ports import EventHandler, OutboxRelay, UnitOfWork, UnitOfWorkFactory
+from ordermgmt.ports.queries import OrderSearch
 
 __all__ = [
     "CatalogContract",
@@ -2069,6 +2070,24 @@ class ReadYourWritesContract(_Contract):
                 "shipments": ["S-1", "S-2"],
                 "returns": ["RMA-1", "RMA-2"],
             }
+
+    def test_read_your_writes_order_search(self, uow_factory: UnitOfWorkFactory) -> None:
+        _commit(
+            uow_factory,
+            _add_orders(*(_order(f"O-{n}", f"SO-{n}", at=_at(n)) for n in range(1, 6))),
+        )
+        open_ = OrderSearch(status=frozenset({OrderStatus.OPEN}))
+        with uow_factory() as uow:
+            assert [o.id for o in uow.orders.search(open_, limit=3)] == ["O-5", "O-4", "O-3"]
+            uow.orders.get("O-4").cancel("changed my mind", _at(9))
+            uow.orders.get("O-5").cancel("changed my mind", _at(9))
+            uow.orders.add(_order("O-0", "SO-0", at=_at(3)))
+            page = uow.orders.search(open_, limit=3)
+            assert [o.id for o in page] == ["O-3", "O-0", "O-2"]  # same time: larger id first
+            after = OrderSearch(status=open_.status, after=(_at(3), "O-0"))
+            assert [o.id for o in uow.orders.search(after, limit=3)] == ["O-2", "O-1"]
+            cancelled = OrderSearch(status=frozenset({OrderStatus.CANCELLED}), number_prefix="SO")
+            assert [o.id for o in uow.orders.search(cancelled, limit=9)] == ["O-5", "O-4"]
 
     def test_read_your_writes_ledger(self, uow_factory: UnitOfWorkFactory) -> None:
         _commit(uow_factory, lambda uow: uow.ledger.post(_entry("E-1", "INV-1", "10.00")))
