@@ -102,8 +102,9 @@ orders = Table(
     Column("status", String(16), nullable=False),
     Column("payment_status", String(24), nullable=False),
     # Derived from the lines (Order.fulfillment_status), stored so that searches can filter on
-    # it through an index.
-    Column("fulfillment_status", String(24), nullable=False),
+    # it through an index; the mapper writes it with every order (the default is for rows
+    # written before migration 0002 added it).
+    Column("fulfillment_status", String(24), nullable=False, server_default="unreserved"),
     Column("placed_at", When, nullable=False),
     Column("idempotency_key", String(200), unique=True),
     Column("request_fingerprint", Text, nullable=False),

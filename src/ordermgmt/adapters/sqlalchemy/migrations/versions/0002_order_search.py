@@ -21,31 +21,25 @@ AXES = ("status", "fulfillment_status", "payment_status", "channel", "customer_i
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "fulfillment_status",
-                sa.String(length=24),
-                nullable=False,
-                server_default="unreserved",
-            )
-        )
+    # Plain ALTER TABLE (no batch copy of the table): SQLite can add a column with a default
+    # in place, and rebuilding ``orders`` would trip the foreign keys pointing at it.
+    op.add_column(
+        "orders",
+        sa.Column(
+            "fulfillment_status", sa.String(length=24), nullable=False, server_default="unreserved"
+        ),
+    )
     _backfill_fulfillment_status()
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.alter_column("fulfillment_status", server_default=None)
-        batch_op.create_index("ix_orders_placed", ["placed_at", "id"], unique=False)
-        for axis in AXES:
-            batch_op.create_index(
-                f"ix_orders_{axis}_placed", [axis, "placed_at", "id"], unique=False
-            )
+    op.create_index("ix_orders_placed", "orders", ["placed_at", "id"], unique=False)
+    for axis in AXES:
+        op.create_index(f"ix_orders_{axis}_placed", "orders", [axis, "placed_at", "id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("orders", schema=None) as batch_op:
-        for axis in reversed(AXES):
-            batch_op.drop_index(f"ix_orders_{axis}_placed")
-        batch_op.drop_index("ix_orders_placed")
-        batch_op.drop_column("fulfillment_status")
+    for axis in reversed(AXES):
+        op.drop_index(f"ix_orders_{axis}_placed", table_name="orders")
+    op.drop_index("ix_orders_placed", table_name="orders")
+    op.drop_column("orders", "fulfillment_status")
 
 
 def _backfill_fulfillment_status() -> None:
