@@ -814,7 +814,7 @@ class FindOrders(Query):
     fulfillment_status: Annotated[tuple[FulfillmentStatus, ...], BeforeValidator(_one_or_many)] = ()
     payment_status: Annotated[tuple[PaymentStatus, ...], BeforeValidator(_one_or_many)] = ()
     channel: Annotated[tuple[Channel, ...], BeforeValidator(_one_or_many)] = ()
-    customer_id: Id | None = None
+    customer_id: Annotated[Id, AfterValidator(_plain_text)] | None = None
     placed_from: Instant | None = None
     placed_to: Instant | None = None
     number_prefix: Annotated[str, Field(max_length=40), AfterValidator(_plain_text)] = ""

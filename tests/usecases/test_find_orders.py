@@ -206,6 +206,7 @@ BAD: list[tuple[str, dict[str, Any]]] = [
     ("payment_status[0]", {"payment_status": [None]}),
     ("channel[0]", {"channel": "fax"}),
     ("customer_id", {"customer_id": ""}),
+    ("customer_id", {"customer_id": "C\x00"}),
     ("placed_from", {"placed_from": "2026-01-01T00:00:00"}),
     ("placed_to", {"placed_to": "yesterday"}),
     ("placed_from", {"placed_from": "9999-12-31T23:00:00-05:00"}),
