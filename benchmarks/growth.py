@@ -47,6 +47,7 @@ ORDER_COLUMNS = (
     "currency",
     "status",
     "payment_status",
+    "fulfillment_status",
     "placed_at",
     "idempotency_key",
     "request_fingerprint",
@@ -157,12 +158,12 @@ class History:
             customer_id = rng.choice(chunk_customers)
             placed_at = self.start + timedelta(seconds=rng.randrange(365 * 86400))
             draw = rng.random()
-            status, payment = (
-                ("open", "not_invoiced")
+            status, payment, fulfillment = (
+                ("open", "not_invoiced", "reserved")
                 if draw < 0.02
-                else ("cancelled", "not_invoiced")
+                else ("cancelled", "not_invoiced", "unreserved")
                 if draw < 0.04
-                else ("completed", "paid")
+                else ("completed", "paid", "delivered")
             )
             skus = rng.sample(SKUS, 2 if rng.random() < 0.4 else 1)
             quantities = [rng.randint(1, 3) for _ in skus]
@@ -191,6 +192,7 @@ class History:
                     "EUR",
                     status,
                     payment,
+                    fulfillment,
                     self._when(placed_at),
                     key,
                     fingerprint,
@@ -314,6 +316,51 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+#: The searches timed at every size (``find_orders`` arguments, 50 orders a page). ``page 10``
+#: follows the cursor nine times first, untimed; the time is that of the tenth page.
+SEARCHES: dict[str, dict[str, Any]] = {
+    "newest": {},
+    "open": {"status": "open"},
+    "cancelled": {"status": "cancelled"},
+    "backordered": {"fulfillment_status": "backordered"},
+    "channel": {"channel": "edi"},
+    "customer": {"customer_id": None},  # a random history customer
+    "one day": {
+        "placed_from": datetime(2025, 6, 1, tzinfo=UTC),
+        "placed_to": datetime(2025, 6, 2, tzinfo=UTC),
+    },
+    "number prefix": {"number_prefix": "SO-00012"},
+    "page 10": {},
+}
+
+
+def search_cost(
+    oms: Any, customers: list[str], rng: random.Random, repeats: int = 25
+) -> dict[str, float]:
+    """Median milliseconds of one ``find_orders`` page (50 orders) per search of
+    :data:`SEARCHES`."""
+    medians: dict[str, float] = {}
+    for name, arguments in SEARCHES.items():
+        times = []
+        for _ in range(repeats):
+            given = dict(arguments)
+            if "customer_id" in given:
+                given["customer_id"] = rng.choice(customers)
+            cursor = None
+            if name == "page 10":
+                for _ in range(9):
+                    cursor = oms.find_orders(**given, cursor=cursor).next_cursor
+            t0 = time.perf_counter()
+            oms.find_orders(**given, cursor=cursor)
+            times.append(time.perf_counter() - t0)
+        medians[name] = round(statistics.median(times) * 1000, 2)
+    return medians
+
+
+def _searches_line(medians: dict[str, float]) -> str:
+    return ", ".join(f"{name} {ms:.2f}" for name, ms in medians.items())
+
+
 def placement_cost(
     urls: dict[int, str], placements: int, warmup: int, seed: int
 ) -> list[dict[str, Any]]:
@@ -365,6 +412,8 @@ def placement_cost(
                 if n >= warmup:
                     target["times"].append(t1 - t0)
                     target["control_times"].append(t2 - t1)
+        for target in targets:
+            target["search"] = search_cost(target["oms"], target["customers"], target["random"])
         results = []
         for target in targets:
             times, control_times = target["times"], target["control_times"]
@@ -378,11 +427,13 @@ def placement_cost(
                 "mean_ms": statistics.fmean(times) * 1000,
                 "raw_median_ms": statistics.median(control_times) * 1000,
                 "raw_p95_ms": _percentile(control_times, 0.95) * 1000,
+                "search_ms": target["search"],
             }
             log(
                 f"  {row['orders']:>9,} orders: median {row['median_ms']:.2f} ms, "
                 f"p95 {row['p95_ms']:.2f} ms, raw median {row['raw_median_ms']:.2f} ms"
             )
+            log("    find_orders, median ms: " + _searches_line(row["search_ms"]))
             results.append(row)
         return results
     finally:

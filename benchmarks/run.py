@@ -578,6 +578,11 @@ def report(result: dict[str, Any]) -> str:
                     f"{row['raw_median_ms']:>12.2f}{row['raw_p95_ms']:>9.2f}"
                     f"{row['load_seconds']:>9.1f}"
                 )
+            for row in rows:
+                out.append(
+                    f"{'':<12}{row['orders']:>11,} find_orders, median ms per page of 50: "
+                    + ", ".join(f"{k} {v:.2f}" for k, v in row.get("search_ms", {}).items())
+                )
             if len(rows) > 1:
                 first, last = rows[0], rows[-1]
                 out.append(

@@ -57,9 +57,10 @@ def in_memory_dependencies(
     adapter is given."""
     store = store or InMemoryStore()
     events = publisher or InMemoryEventPublisher()
+    ids = ids or UuidIdGenerator()
 
     def unit_of_work() -> UnitOfWork:
-        return InMemoryUnitOfWork(store, events)
+        return InMemoryUnitOfWork(store, events, ids)
 
     return _assemble(
         unit_of_work,
@@ -199,7 +200,8 @@ def sql_dependencies(
         upgrade(engine)
     check(engine, url)
     events = publisher or InMemoryEventPublisher()
-    factory = SqlAlchemyUnitOfWorkFactory(engine, events)
+    ids = ids or UuidIdGenerator()
+    factory = SqlAlchemyUnitOfWorkFactory(engine, events, ids)
     deps = _assemble(
         factory,
         events,

@@ -9,7 +9,7 @@ The facade knows ports, never adapters: ``in_memory`` and ``from_url`` hand over
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
@@ -245,6 +245,27 @@ class OrderManagement:
         """The customer's order history, oldest first; raises ``NotFound`` for an unknown
         customer."""
         return cast(list[m.OrderView], self._run(m.ListCustomerOrders, customer_id=customer_id))
+
+    def find_orders(
+        self,
+        *,
+        status: str | Sequence[str] = (),
+        fulfillment_status: str | Sequence[str] = (),
+        payment_status: str | Sequence[str] = (),
+        channel: str | Sequence[str] = (),
+        customer_id: str | None = None,
+        placed_from: datetime | str | None = None,
+        placed_to: datetime | str | None = None,
+        number_prefix: str = "",
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> m.OrderPage:
+        """One page of all orders matching the filters, newest first; pass the page's
+        ``next_cursor`` as ``cursor`` for the next. See :class:`~ordermgmt.messages.FindOrders`
+        for the filters and what pagination promises. Raises ``ValidationError`` for an unknown
+        status or channel, a naive or reversed time range, a limit outside 1 to 500, or a cursor
+        that no page returned."""
+        return cast(m.OrderPage, self._run(m.FindOrders, **_given(locals())))
 
     # -- catalog ---------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from ordermgmt.testing.contracts import (
     LedgerContract,
     OrderRepositoryContract,
     OutboxContract,
+    ReadYourWritesContract,
     RecordingPublisher,
     RequisitionContract,
     SequenceContract,
@@ -161,6 +162,10 @@ class TestDocuments(Backends, DocumentRepositoriesContract):
     pass
 
 
+class TestReadYourWrites(Backends, ReadYourWritesContract):
+    pass
+
+
 class TestOutbox(Backends, OutboxContract):
     """Only durable stores have an outbox; the in-memory store publishes directly."""
 
@@ -185,6 +190,7 @@ CONTRACTS = [
     SequenceContract,
     LedgerContract,
     DocumentRepositoriesContract,
+    ReadYourWritesContract,
     OutboxContract,
 ]
 

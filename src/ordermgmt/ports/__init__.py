@@ -26,6 +26,7 @@ from ordermgmt.domain.payment import Payment
 from ordermgmt.domain.purchasing import PurchaseRequisition, SupplierReceipt
 from ordermgmt.domain.returns import ReturnRequest
 from ordermgmt.domain.shipment import Booking, RateQuote, Shipment, ShipmentRequest, TrackingEvent
+from ordermgmt.ports.queries import OrderSearch
 
 # -- time and identity -------------------------------------------------------------------------
 
@@ -160,6 +161,13 @@ class OrderRepository(Protocol):
 
     def list_reserving(self, sku: str, location: str) -> list[Order]:
         """Active orders holding a reservation of ``sku`` at ``location``, oldest first."""
+        ...
+
+    def search(self, search: OrderSearch, *, limit: int) -> list[Order]:
+        """At most ``limit`` orders matching ``search``, newest first (``placed_at``, then
+        ``id``, both descending), after ``search.after`` if given: one page of a keyset
+        pagination. Must not read every order: stores index the filters (see
+        :class:`~ordermgmt.ports.queries.OrderSearch`)."""
         ...
 
 
@@ -322,9 +330,13 @@ class UnitOfWork(Protocol):
     :meth:`commit` rolls everything back, leaving no trace.
 
     Within one unit of work a repository hands out one object per key (an identity map), so
-    every reader sees the changes made so far. On commit the unit of work stores the events
-    raised by every aggregate it handed out and, once the commit is durable, passes them to the
-    event publisher.
+    every reader sees the changes made so far. Every list query reads its own writes too: it
+    includes objects added in this unit of work and objects changed so that they now match,
+    leaves out those changed so that they no longer match, and keeps its order
+    (:mod:`ordermgmt.ports.queries` says each query as a predicate and a sort key, and
+    :func:`~ordermgmt.ports.queries.merge_pending` applies them). On commit the unit of work
+    stores the events raised by every aggregate it handed out and, once the commit is durable,
+    passes them to the event publisher.
     """
 
     @property

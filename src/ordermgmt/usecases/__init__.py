@@ -11,7 +11,16 @@ from typing import Any
 
 from ordermgmt import messages as m
 from ordermgmt.ports import Dependencies
-from ordermgmt.usecases import accounting, catalog, customers, delivery, orders, returns, stock
+from ordermgmt.usecases import (
+    accounting,
+    catalog,
+    customers,
+    delivery,
+    orders,
+    returns,
+    search,
+    stock,
+)
 
 Handler = Callable[[Dependencies, Any], Any]
 
@@ -38,6 +47,7 @@ HANDLERS: dict[type[m.Message], Handler] = {
     m.ReleaseOrder: orders.release_order,
     m.GetOrder: orders.get_order,
     m.ListCustomerOrders: orders.list_customer_orders,
+    m.FindOrders: search.find_orders,
     m.IssueInvoice: accounting.issue_invoice,
     m.ResendInvoice: accounting.resend_invoice,
     m.RecordPayment: accounting.record_payment,

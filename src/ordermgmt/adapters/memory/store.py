@@ -8,13 +8,14 @@ writes them back only on commit, so an exception anywhere before commit leaves n
 
 from __future__ import annotations
 
+import heapq
 import threading
-import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
 
+from ordermgmt.adapters.system import UuidIdGenerator
 from ordermgmt.domain.base import Aggregate, committed_events
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
@@ -29,6 +30,7 @@ from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, 
 from ordermgmt.domain.returns import ReturnRequest
 from ordermgmt.domain.shipment import Shipment
 from ordermgmt.ports import EventPublisher, IdGenerator
+from ordermgmt.ports import queries as q
 from ordermgmt.ports.guard import publish_committed
 
 A = TypeVar("A", bound=Aggregate)
@@ -144,6 +146,12 @@ class _Repository(Generic[K, A]):
         self.base_versions[key] = None
         self._uow.touched.append(obj)
 
+    def _merged(self, keys: Iterable[K], query: q.ListQuery[A]) -> list[A]:
+        """What ``query`` finds among the stored objects under ``keys`` (every one that matched
+        before this unit of work) and the objects this unit of work holds: see
+        :func:`ordermgmt.ports.queries.merge_pending`."""
+        return q.merge_pending([self._get(key) for key in keys], self.loaded.values(), query)
+
     def changes(self) -> Iterable[tuple[K, A, A | None]]:
         """(key, new state, stored state) of every loaded object that differs from the store."""
         for key, obj in self.loaded.items():
@@ -183,10 +191,7 @@ class _Products(_Repository[str, Product]):
         self._add(product.sku, product)
 
     def list_all(self, *, active_only: bool = False) -> list[Product]:
-        products = [self._get(sku) for sku in sorted(self._stored)]
-        products += [p for s, p in self.loaded.items() if s not in self._stored]
-        products.sort(key=lambda p: p.sku)
-        return [p for p in products if p.active or not active_only]
+        return self._merged(list(self._stored), q.products(active_only=active_only))
 
 
 class _Locations(_Repository[str, Location]):
@@ -199,8 +204,7 @@ class _Locations(_Repository[str, Location]):
         self._add(location.code, location)
 
     def list_all(self) -> list[Location]:
-        codes = set(self._stored) | set(self.loaded)
-        return sorted((self._get(c) for c in codes), key=lambda loc: (loc.priority, loc.code))
+        return self._merged(list(self._stored), q.locations())
 
 
 class _Stock(_Repository[tuple[str, str], StockItem]):
@@ -220,9 +224,9 @@ class _Stock(_Repository[tuple[str, str], StockItem]):
         return self._list([sku])
 
     def _list(self, skus: Sequence[str]) -> list[StockItem]:
-        keys = {(sku, loc) for sku in skus for loc in self._uow.store.stock_locations.get(sku, ())}
-        keys |= {key for key in self.loaded if key[0] in skus}
-        return [self._get(key) for key in sorted(keys)]
+        locations = self._uow.store.stock_locations
+        keys = [(sku, loc) for sku in set(skus) for loc in locations.get(sku, ())]
+        return self._merged(keys, q.stock_of(frozenset(skus)))
 
     def changes(self) -> Iterable[tuple[tuple[str, str], StockItem, StockItem | None]]:
         for key, item, stored in super().changes():
@@ -274,44 +278,35 @@ class _Orders(_Repository[str, Order]):
                 raise Conflict(f"idempotency key {key!r} already used", key=key)
         self._add(order.id, order)
 
-    def _many(self, ids: Iterable[str], keep: Callable[[Order], bool]) -> list[Order]:
-        wanted = {i: self._get(i) for i in ids}
-        for order in self.loaded.values():
-            if order.id not in wanted and keep(order):
-                wanted[order.id] = order
-        orders = [o for o in wanted.values() if keep(o)]
-        return sorted(orders, key=lambda o: (o.placed_at, o.number))
-
     def list_for_customer(self, customer_id: str, *, active_only: bool = False) -> list[Order]:
         store = self._uow.store
         if active_only:
             ids: Iterable[str] = store.customer_active.get(customer_id, set())
         else:
             ids = store.customer_orders.get(customer_id, [])
-        return self._many(
-            ids, lambda o: o.customer_id == customer_id and (o.is_active or not active_only)
-        )
+        return self._merged(ids, q.customer_orders(customer_id, active_only=active_only))
 
     def list_backordered(self, sku: str | None = None) -> list[Order]:
         index = self._uow.store.backordered
         ids = index.get(sku, set()) if sku is not None else set().union(*index.values())
-
-        def keep(order: Order) -> bool:
-            return order.is_active and any(
-                line.backordered and (sku is None or line.sku == sku) for line in order.lines
-            )
-
-        return self._many(ids, keep)
+        return self._merged(ids, q.backordered(sku))
 
     def list_reserving(self, sku: str, location: str) -> list[Order]:
         ids = self._uow.store.reserving.get((sku, location), set())
+        return self._merged(ids, q.reserving(sku, location))
 
-        def keep(order: Order) -> bool:
-            return order.is_active and any(
-                line.sku == sku and line.allocations.get(location) for line in order.lines
-            )
-
-        return self._many(ids, keep)
+    def search(self, search: q.OrderSearch, *, limit: int) -> list[Order]:
+        # A scan of the stored orders (this store keeps no sorted index); only the page's
+        # orders are copied into the unit of work.
+        query = q.order_search(search)
+        loaded = self.loaded
+        stored = (
+            order
+            for key, order in self._uow.store.orders.items()
+            if key not in loaded and query.matches(order)
+        )
+        page = heapq.nlargest(limit, stored, key=q.order_position)
+        return self._merged([order.id for order in page], query)[:limit]
 
 
 class _Requisitions(_Repository[str, PurchaseRequisition]):
@@ -351,12 +346,7 @@ class _Requisitions(_Repository[str, PurchaseRequisition]):
         self._add(requisition.id, requisition)
 
     def list_open(self) -> list[PurchaseRequisition]:
-        ids = set(self._uow.store.open_requisitions.values()) | set(self.loaded)
-        found = [self._get(i) for i in ids]
-        return sorted(
-            (r for r in found if r.status is RequisitionStatus.OPEN),
-            key=lambda r: (r.raised_at, r.id),
-        )
+        return self._merged(list(self._uow.store.open_requisitions.values()), q.open_requisitions())
 
 
 class _Receipts(_Repository[str, SupplierReceipt]):
@@ -371,9 +361,7 @@ class _Receipts(_Repository[str, SupplierReceipt]):
             self._uow.store.sku_receipts.setdefault(obj.sku, []).append(key)
 
     def list_for_sku(self, sku: str) -> list[SupplierReceipt]:
-        ids = list(self._uow.store.sku_receipts.get(sku, []))
-        ids += [i for i, r in self.loaded.items() if r.sku == sku and i not in ids]
-        return sorted((self._get(i) for i in ids), key=lambda r: (r.received_at, r.id))
+        return self._merged(self._uow.store.sku_receipts.get(sku, []), q.receipts_of(sku))
 
 
 class _Indexed(_Repository[str, A]):
@@ -400,8 +388,8 @@ class _Indexed(_Repository[str, A]):
     chronology = "id"
 
     def _list(self, name: str, value: str) -> list[A]:
-        found = [self._get(i) for i in self._ids(name, value)]
-        return sorted(found, key=lambda o: (getattr(o, self.chronology), getattr(o, "id")))  # noqa: B009
+        stored = self._uow.store.index.get((self.kind, name, value), ())
+        return self._merged(stored, q.documents_by(name, value, self.chronology))
 
     def save(self, key: str, obj: A, previous: A | None) -> None:
         store = self._uow.store
@@ -435,10 +423,7 @@ class _Invoices(_Indexed[Invoice]):
             ids = [i for per_customer in unsettled.values() for i in per_customer]
         else:
             ids = list(unsettled.get(customer_id, ()))
-        ids += [k for k, i in self.loaded.items() if customer_id in (None, i.customer_id)]
-        found = {i: self._get(i) for i in ids}
-        open_ = [i for i in found.values() if not i.outstanding.is_zero]
-        return sorted(open_, key=lambda i: (i.issued_at, i.number))
+        return self._merged(ids, q.unsettled_invoices(customer_id))
 
     def save(self, key: str, obj: Invoice, previous: Invoice | None) -> None:
         super().save(key, obj, previous)
@@ -575,7 +560,7 @@ class InMemoryUnitOfWork:
     ) -> None:
         self.store = store
         self._publisher = publisher
-        self._ids = ids
+        self._ids: IdGenerator = ids or UuidIdGenerator()
         self._active = False
 
     def __enter__(self) -> Self:
@@ -649,8 +634,8 @@ class InMemoryUnitOfWork:
         self._reset()
 
     def _new_event_id(self) -> str:
-        """Random UUIDs unless an id generator was given: unique across processes."""
-        return self._ids.new_id() if self._ids is not None else str(uuid.uuid4())
+        """From the id generator the store was opened with (UUIDs unless one was given)."""
+        return self._ids.new_id()
 
     def rollback(self) -> None:
         self._reset()

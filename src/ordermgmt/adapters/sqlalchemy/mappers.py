@@ -260,6 +260,7 @@ class OrderMapper(Mapper[Order]):
                     "currency": o.currency,
                     "status": o.status.value,
                     "payment_status": o.payment_status.value,
+                    "fulfillment_status": o.fulfillment_status.value,
                     "placed_at": o.placed_at,
                     "idempotency_key": o.idempotency_key,
                     "request_fingerprint": o.request_fingerprint,

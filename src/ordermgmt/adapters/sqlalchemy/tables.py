@@ -101,6 +101,10 @@ orders = Table(
     Column("currency", Code, nullable=False),
     Column("status", String(16), nullable=False),
     Column("payment_status", String(24), nullable=False),
+    # Derived from the lines (Order.fulfillment_status), stored so that searches can filter on
+    # it through an index; the mapper writes it with every order (the default is for rows
+    # written before migration 0002 added it).
+    Column("fulfillment_status", String(24), nullable=False, server_default="unreserved"),
     Column("placed_at", When, nullable=False),
     Column("idempotency_key", String(200), unique=True),
     Column("request_fingerprint", Text, nullable=False),
@@ -111,6 +115,10 @@ orders = Table(
 )
 
 Index("ix_orders_customer_status", orders.c.customer_id, orders.c.status)
+# OrderRepository.search: newest first by (placed_at, id), alone or after one filter.
+Index("ix_orders_placed", orders.c.placed_at, orders.c.id)
+for _axis in ("status", "fulfillment_status", "payment_status", "channel", "customer_id"):
+    Index(f"ix_orders_{_axis}_placed", orders.c[_axis], orders.c.placed_at, orders.c.id)
 
 order_lines = Table(
     "order_lines",

@@ -19,7 +19,6 @@ import json
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -67,6 +66,8 @@ from ordermgmt.adapters.sqlalchemy.mappers import (
     StockMapper,
     utc,
 )
+from ordermgmt.adapters.sqlalchemy.search import order_search_criteria
+from ordermgmt.adapters.system import UuidIdGenerator
 from ordermgmt.domain.base import Aggregate, committed_events
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
@@ -90,6 +91,7 @@ from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionStatus, 
 from ordermgmt.domain.returns import ReturnRequest
 from ordermgmt.domain.shipment import Shipment
 from ordermgmt.ports import EventPublisher, IdGenerator
+from ordermgmt.ports import queries as q
 from ordermgmt.ports.guard import publish_committed
 
 log = logging.getLogger("ordermgmt.sql")
@@ -327,6 +329,12 @@ class _Tracked(Generic[A]):
             )
         return result_objects
 
+    def merged(self, found: list[A], query: q.ListQuery[A]) -> list[A]:
+        """What ``query`` finds among the rows read (``found``, every aggregate that matched
+        before this unit of work) and the aggregates this unit of work holds: see
+        :func:`ordermgmt.ports.queries.merge_pending`."""
+        return q.merge_pending(found, self.objects.values(), query)
+
     def find(self, *key: Any, lock: bool = False) -> A | None:
         if key in self.objects:
             return self.objects[key]
@@ -429,11 +437,8 @@ class _Products(_Tracked[Product]):
 
     def list_all(self, *, active_only: bool = False) -> list[Product]:
         criteria = [t.products.c.active.is_(True)] if active_only else []
-        found = self.load_where(*criteria, order_by=[t.products.c.sku])
-        extra = [
-            p for p in self.objects.values() if p not in found and (p.active or not active_only)
-        ]
-        return sorted(found + extra, key=lambda p: p.sku)
+        found = self.load_where(*criteria)
+        return self.merged(found, q.products(active_only=active_only))
 
 
 class _Locations(_Tracked[Location]):
@@ -441,9 +446,7 @@ class _Locations(_Tracked[Location]):
         super().__init__(uow, LocationMapper())
 
     def list_all(self) -> list[Location]:
-        found = self.load_where()
-        extra = [loc for loc in self.objects.values() if loc not in found]
-        return sorted(found + extra, key=lambda loc: (loc.priority, loc.code))
+        return self.merged(self.load_where(), q.locations())
 
 
 class _Stock(_Tracked[StockItem]):
@@ -466,7 +469,7 @@ class _Stock(_Tracked[StockItem]):
 
     def list_for_update(self, skus: Sequence[str]) -> list[StockItem]:
         c = t.stock_items.c
-        return self.load_cached(
+        found = self.load_cached(
             "for_update",
             lambda base: (
                 base.where(c.sku.in_(bindparam("skus", expanding=True)))
@@ -475,6 +478,7 @@ class _Stock(_Tracked[StockItem]):
             ),
             {"skus": sorted(set(skus))},
         )
+        return self.merged(found, q.stock_of(frozenset(skus)))
 
     def list_for_sku(self, sku: str) -> list[StockItem]:
         c = t.stock_items.c
@@ -483,8 +487,7 @@ class _Stock(_Tracked[StockItem]):
             lambda base: base.where(c.sku == bindparam("sku")).order_by(c.location),
             {"sku": sku},
         )
-        extra = [i for k, i in self.objects.items() if k[0] == sku and i not in found]
-        return found + extra
+        return self.merged(found, q.stock_of({sku}))
 
 
 class _Orders(_Tracked[Order]):
@@ -522,16 +525,7 @@ class _Orders(_Tracked[Order]):
         if active_only:
             criteria.append(c.status.in_([OrderStatus.OPEN.value, OrderStatus.ON_HOLD.value]))
         found = self.load_where(*criteria)
-        extra = [
-            o
-            for o in self.objects.values()
-            if o.customer_id == customer_id and (o.is_active or not active_only)
-        ]
-        if active_only:
-            found = [o for o in found if o.is_active]
-        return sorted(
-            {o.id: o for o in found + extra}.values(), key=lambda o: (o.placed_at, o.number)
-        )
+        return self.merged(found, q.customer_orders(customer_id, active_only=active_only))
 
     def _active_ids(self, query: Any) -> list[str]:
         return [r[0] for r in self.conn.execute(query)]
@@ -540,34 +534,27 @@ class _Orders(_Tracked[Order]):
         c = t.order_lines.c
         criteria = [c.backordered > 0] + ([c.sku == sku] if sku is not None else [])
         ids = self._active_ids(select(c.order_id).where(*criteria).distinct())
-        found = self._by_ids(ids)
-        candidates = {o.id: o for o in found} | {o.id: o for o in self.objects.values()}
-
-        def keep(order: Order) -> bool:
-            return order.is_active and any(
-                line.backordered and (sku is None or line.sku == sku) for line in order.lines
-            )
-
-        return sorted(
-            (o for o in candidates.values() if keep(o)), key=lambda o: (o.placed_at, o.number)
-        )
+        return self.merged(self._by_ids(ids), q.backordered(sku))
 
     def list_reserving(self, sku: str, location: str) -> list[Order]:
         c = t.order_allocations.c
         ids = self._active_ids(
             select(c.order_id).where(c.sku == sku, c.location == location).distinct()
         )
-        found = self._by_ids(ids)
-        candidates = {o.id: o for o in found} | {o.id: o for o in self.objects.values()}
+        return self.merged(self._by_ids(ids), q.reserving(sku, location))
 
-        def keep(order: Order) -> bool:
-            return order.is_active and any(
-                line.sku == sku and line.allocations.get(location) for line in order.lines
-            )
-
-        return sorted(
-            (o for o in candidates.values() if keep(o)), key=lambda o: (o.placed_at, o.number)
+    def search(self, search: q.OrderSearch, *, limit: int) -> list[Order]:
+        c = t.orders.c
+        # Rows past the page too, as many as this unit of work holds orders: those may have
+        # changed so that they no longer match, and the page must still be full.
+        query = (
+            select(t.orders)
+            .where(*order_search_criteria(search, self.conn.dialect.name))
+            .order_by(c.placed_at.desc(), c.id.desc())
+            .limit(limit + len(self.objects))
         )
+        found = self._load([dict(r._mapping) for r in self.conn.execute(query)])
+        return self.merged(found, q.order_search(search))[:limit]
 
 
 class _Requisitions(_Tracked[PurchaseRequisition]):
@@ -594,12 +581,7 @@ class _Requisitions(_Tracked[PurchaseRequisition]):
 
     def list_open(self) -> list[PurchaseRequisition]:
         c = t.requisitions.c
-        found = self.load_where(c.status == "open")
-        merged = {r.id: r for r in found} | {r.id: r for r in self.objects.values()}
-        return sorted(
-            (r for r in merged.values() if r.status is RequisitionStatus.OPEN),
-            key=lambda r: (r.raised_at, r.id),
-        )
+        return self.merged(self.load_where(c.status == "open"), q.open_requisitions())
 
 
 class _Receipts(_Tracked[SupplierReceipt]):
@@ -608,9 +590,7 @@ class _Receipts(_Tracked[SupplierReceipt]):
 
     def list_for_sku(self, sku: str) -> list[SupplierReceipt]:
         c = t.receipts.c
-        found = self.load_where(c.sku == sku, order_by=[c.received_at, c.id])
-        extra = [r for r in self.objects.values() if r.sku == sku and r not in found]
-        return found + extra
+        return self.merged(self.load_where(c.sku == sku), q.receipts_of(sku))
 
 
 class _Documents(_Tracked[A]):
@@ -636,13 +616,7 @@ class _Documents(_Tracked[A]):
             self._listed[(column, value)] = [self.mapper.key(o) for o in found]
         else:
             found = [self.objects[key] for key in listed]
-        keys = {self.mapper.key(o) for o in found}
-        extra = [
-            o
-            for o in self.objects.values()
-            if getattr(o, column) == value and self.mapper.key(o) not in keys
-        ]
-        return found + extra
+        return self.merged(found, q.documents_by(column, value, order))
 
 
 class _Invoices(_Documents[Invoice]):
@@ -669,13 +643,7 @@ class _Invoices(_Documents[Invoice]):
         criteria: list[Any] = [c.settled.is_(False)]
         if customer_id is not None:
             criteria.append(c.customer_id == customer_id)
-        found = self.load_where(*criteria)
-        mine = [i for i in self.objects.values() if customer_id in (None, i.customer_id)]
-        merged = {i.id: i for i in found} | {i.id: i for i in mine}
-        return sorted(
-            (i for i in merged.values() if not i.outstanding.is_zero),
-            key=lambda i: (i.issued_at, i.number),
-        )
+        return self.merged(self.load_where(*criteria), q.unsettled_invoices(customer_id))
 
 
 class _CreditNotes(_Documents[CreditNote]):
@@ -874,7 +842,7 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         self._engine = engine
         self._publisher = publisher
-        self._ids = ids
+        self._ids: IdGenerator = ids or UuidIdGenerator()
         self._marks = marks or DeliveredMarks()
         self._connection: Connection | None = None
         dialect = engine.dialect.name
@@ -1056,8 +1024,8 @@ class SqlAlchemyUnitOfWork:
         self._reset()
 
     def _new_event_id(self) -> str:
-        """Random UUIDs unless an id generator was given: unique across processes."""
-        return self._ids.new_id() if self._ids is not None else str(uuid.uuid4())
+        """From the id generator the store was opened with (UUIDs unless one was given)."""
+        return self._ids.new_id()
 
     def rollback(self) -> None:
         self.connection.rollback()
