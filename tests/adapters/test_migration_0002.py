@@ -33,7 +33,7 @@ def _alembic(engine: Engine, action: str, revision: str) -> None:
 
 def test_upgrading_from_0001_stores_every_orders_fulfillment_status(url: str) -> None:
     oms = OrderManagement.from_url(
-        url, migrate=True, clock=FixedClock(), ids=SequentialIdGenerator()
+        url, migrate=True, clock=FixedClock(), ids=SequentialIdGenerator(), simulate=["parcel"]
     )
     oms.upsert_product(sku="A", name="A", unit_price=eur("10.00"), tax_rate="0.19")
     oms.receive_stock(sku="A", location="BER", quantity=3, supplier="S")
