@@ -284,10 +284,13 @@ class OrderManagement:
         supplier: str,
         reference: str = "",
         unit_cost: Money | None = None,
+        idempotency_key: str | None = None,
     ) -> m.ReceiptView:
         """Record a supplier delivery; open backorders are served oldest first and the open
         requisition for the sku and location is closed. The location is created on first use.
-        Raises ``NotFound`` for an unknown sku."""
+        The same ``idempotency_key`` again (unique among supplier receipts; the delivery note,
+        say) returns the first receipt and books nothing. Raises ``NotFound`` for an unknown
+        sku."""
         return cast(m.ReceiptView, self._run(m.ReceiveStock, **_given(locals())))
 
     def adjust_stock(
@@ -299,17 +302,26 @@ class OrderManagement:
         change: int | None = None,
         counted: int | None = None,
         note: str = "",
+        idempotency_key: str | None = None,
     ) -> m.AvailabilityView:
         """Correct stock by ``change`` units or to a ``counted`` total, with a reason
         (``count``, ``damage``, ``loss``, ``found``, ``correction``). Reservations a shortfall
-        takes away go back on backorder, youngest order first. Raises ``NotFound`` for an
+        takes away go back on backorder, youngest order first. The same ``idempotency_key``
+        again (unique among stock adjustments) changes nothing. Raises ``NotFound`` for an
         unknown sku, ``ValidationError`` for a result below 0 on hand."""
         return cast(m.AvailabilityView, self._run(m.AdjustStock, **_given(locals())))
 
     def move_stock(
-        self, *, sku: str, from_location: str, to_location: str, quantity: int
+        self,
+        *,
+        sku: str,
+        from_location: str,
+        to_location: str,
+        quantity: int,
+        idempotency_key: str | None = None,
     ) -> m.AvailabilityView:
-        """Move unreserved units between locations. Raises ``NotFound`` (sku, source),
+        """Move unreserved units between locations. The same ``idempotency_key`` again (unique
+        among stock moves) changes nothing. Raises ``NotFound`` (sku, source),
         ``InsufficientStock`` if fewer units are available at the source."""
         return cast(m.AvailabilityView, self._run(m.MoveStock, **_given(locals())))
 
@@ -399,11 +411,15 @@ class OrderManagement:
         reference: str = "",
         invoice_id: str | None = None,
         order_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> m.PaymentView:
-        """Record money received for an invoice, or for an order before its invoice
-        (prepayment; a cash-sale customer paying the whole order makes it a cash sale).
-        More than is outstanding raises ``Overpayment``; an amount in another currency
-        ``CurrencyMismatch``. Also raises ``NotFound`` and ``ValidationError``."""
+        """Record money received for an invoice, or for an order: it pays the order's open
+        invoices, oldest due date first, and the rest is a prepayment of what is not invoiced
+        yet (a cash-sale customer paying all of that makes it a cash sale). More than is open
+        raises ``Overpayment``; an amount in another currency ``CurrencyMismatch``. The same
+        ``idempotency_key`` again (unique among payments) returns the first payment and books
+        nothing (``IdempotencyConflict`` for other content). Also raises ``NotFound`` and
+        ``ValidationError``. See :class:`~ordermgmt.messages.RecordPayment`."""
         return cast(m.PaymentView, self._run(m.RecordPayment, **_given(locals())))
 
     def issue_credit_note(
@@ -413,10 +429,12 @@ class OrderManagement:
         reason: str,
         lines: Sequence[Mapping[str, Any]] | None = None,
         refund: bool = True,
+        idempotency_key: str | None = None,
     ) -> m.CreditNoteView:
         """Reverse an invoice fully (no ``lines``) or partly; refunds overpaid money unless
-        ``refund=False``. Raises ``NotFound``, and ``ValidationError`` for a sku not on the
-        invoice or more units than are left to credit."""
+        ``refund=False``. The same ``idempotency_key`` again (unique among credit notes)
+        returns the first note. Raises ``NotFound``, and ``ValidationError`` for a sku not on
+        the invoice or more units than are left to credit."""
         return cast(m.CreditNoteView, self._run(m.IssueCreditNote, **_given(locals())))
 
     def pay_refund(
@@ -426,8 +444,10 @@ class OrderManagement:
         amount: Money | None = None,
         method: str | None = None,
         reference: str = "",
+        idempotency_key: str | None = None,
     ) -> m.PaymentView:
         """Pay out a refund due on an invoice (by default all of it, by the original method).
+        The same ``idempotency_key`` again (unique among refunds) returns the first refund.
         Raises ``ValidationError`` if no refund (or less) is due, and ``NotFound``."""
         return cast(m.PaymentView, self._run(m.PayRefund, **_given(locals())))
 

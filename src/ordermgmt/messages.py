@@ -116,6 +116,12 @@ Text = Annotated[str, Field(max_length=200)]
 Reference = Annotated[str, Field(max_length=100)]
 #: An id as the library hands it out: 1-64 characters.
 Id = Annotated[str, Field(min_length=1, max_length=64)]
+#: A client's idempotency key: 1-200 characters. A repeat of a command with the same key and the
+#: same content returns the first result and changes nothing; the same key with other content
+#: raises ``IdempotencyConflict``. Each command names the scope its keys are unique in.
+IdempotencyKey = Annotated[str, Field(min_length=1, max_length=200)]
+
+_KEY_HELP = "A repeat with the same key and content returns the first result and changes nothing."
 
 
 def exactly_one(first: str, second: str) -> Any:
@@ -433,6 +439,9 @@ class ReceiveStock(Command):
     inventory against goods received not invoiced. ``supplier`` names who delivered (1-200
     characters); ``reference`` is their delivery note number. Raises ``NotFound`` for an unknown
     sku.
+
+    ``idempotency_key`` (the supplier's delivery note, say) is unique among supplier receipts; a
+    repeat returns the first receipt and books no stock.
     """
 
     sku: Sku
@@ -441,6 +450,7 @@ class ReceiveStock(Command):
     supplier: Name
     reference: Reference = ""
     unit_cost: MoneyField | None = None
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 #: Why stock is corrected (``AdjustStock.reason``).
@@ -459,6 +469,9 @@ class AdjustStock(Command):
     orders keep their goods); backorders of the sku are then served from other locations where units
     are available. Raises ``NotFound`` for an unknown sku and ``ValidationError`` for a change that
     would leave fewer than 0 units on hand.
+
+    ``idempotency_key`` is unique among stock adjustments; a repeat changes nothing and returns the
+    sku's current availability.
     """
 
     sku: Sku
@@ -467,6 +480,7 @@ class AdjustStock(Command):
     change: Annotated[StrictInt, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
     counted: Count | None = None
     note: Text = ""
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
     @model_validator(mode="after")
     def _one_of(self) -> AdjustStock:
@@ -484,12 +498,16 @@ class MoveStock(Command):
     moved units serve backorders there. Raises ``NotFound`` for an unknown sku or ``from_location``,
     ``InsufficientStock`` if fewer than ``quantity`` units are available (on hand less reserved) at
     ``from_location``, and ``ValidationError`` if both locations are the same.
+
+    ``idempotency_key`` is unique among stock moves; a repeat changes nothing and returns the sku's
+    current availability.
     """
 
     sku: Sku
     from_location: LocationCode
     to_location: LocationCode
     quantity: Quantity
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
     @model_validator(mode="after")
     def _different(self) -> MoveStock:
@@ -652,8 +670,10 @@ class PlaceOrder(Command):
     - ``lines``: 1 to 500 :class:`OrderLineInput`.
     - ``currency``: ISO 4217 code of every amount of the order; by default the currency of the first
       line's catalog price. A line priced in another currency raises ``CurrencyMismatch``.
-    - ``idempotency_key``: a repeat with the same key and the same content returns the first order,
-      also when both arrive at once; the same key with other content raises ``IdempotencyConflict``.
+    - ``idempotency_key``: unique per customer (the customer's purchase order number, say: two
+      customers may both send "PO-1001"). A repeat by the same customer with the same key and the
+      same content returns the first order, also when both arrive at once; the same key with other
+      content raises ``IdempotencyConflict``.
     - ``customer_reference``: the customer's own reference (their purchase order number).
 
     Raises ``NotFound`` (customer, product), ``CustomerBlocked``, ``ProductInactive``,
@@ -666,7 +686,7 @@ class PlaceOrder(Command):
     currency: CurrencyCode | None = Field(
         default=None, description="Defaults to the currency of the first line's catalog price."
     )
-    idempotency_key: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+    idempotency_key: IdempotencyKey | None = Field(
         default=None, description="A repeat with the same key and content gets the first order."
     )
     customer_reference: Reference = ""
@@ -888,6 +908,10 @@ class RecordPayment(Command):
     ``card``, ``cash``, ``direct_debit``, ``paypal``) decides the account debited: cash for
     ``cash``, the bank otherwise. Money received releases orders held for credit as far as the limit
     allows. Also raises ``NotFound``, and ``ValidationError`` for a cancelled order.
+
+    ``idempotency_key`` (a bank statement line, a PSP event id) is unique among payments received,
+    across all customers: a repeat with the same key, amount, target, method and reference returns
+    the first payment and books nothing; other content raises ``IdempotencyConflict``.
     """
 
     amount: MoneyField
@@ -895,6 +919,7 @@ class RecordPayment(Command):
     reference: Reference = ""
     invoice_id: Id | None = None
     order_id: Id | None = None
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
     _one_of = exactly_one("invoice_id", "order_id")
 
@@ -915,12 +940,16 @@ class IssueCreditNote(Command):
     the customer has overpaid after the credit is paid back at once by the method they paid with;
     otherwise it stays due for ``pay_refund``. Raises ``NotFound``, and ``ValidationError`` for a
     sku not on the invoice or more units than are left to credit.
+
+    ``idempotency_key`` is unique among credit notes (across all customers); a repeat returns the
+    first credit note.
     """
 
     invoice_id: Id
     reason: Name
     lines: Annotated[list[CreditLineInput], Field(min_length=1, max_length=500)] | None = None
     refund: bool = Field(default=True, description="Pay back at once what the customer overpaid.")
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class PayRefund(Command):
@@ -930,12 +959,16 @@ class PayRefund(Command):
     defaults to the method of the last money received for the order (``bank_transfer`` if none).
     ``ValidationError`` if no refund is due or ``amount`` exceeds it; ``CurrencyMismatch`` for an
     amount in another currency; ``NotFound`` for an unknown invoice.
+
+    ``idempotency_key`` is unique among refunds paid (across all customers); a repeat returns the
+    first refund.
     """
 
     invoice_id: Id
     amount: MoneyField | None = None
     method: PaymentMethodName | None = None
     reference: Reference = ""
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class GetInvoice(Query):
@@ -1060,6 +1093,16 @@ class CreditNoteView(View):
     reason: str
 
 
+class PaymentPartView(View):
+    """One payment booked by a command (see :attr:`PaymentView.parts`): its ``id``, ``kind``,
+    the ``invoice_id`` it paid (``""`` for a prepayment) and its ``amount``."""
+
+    id: str
+    kind: str
+    invoice_id: str
+    amount: MoneyField
+
+
 class PaymentView(View):
     """Money in or out, as booked.
 
@@ -1067,6 +1110,12 @@ class PaymentView(View):
     ``invoice_id`` is ``""``), ``cash_sale`` (invoice issued and paid at once; ``invoice_id`` names
     it) or ``refund`` (money paid back). ``amount`` is positive for every kind. ``method``:
     ``bank_transfer``, ``card``, ``cash``, ``direct_debit`` or ``paypal``.
+
+    Money received for an order pays its open invoices, oldest due date first, one payment per
+    invoice paid, and the rest is a prepayment (or cash sale) of what is not invoiced yet: then
+    ``parts`` lists every payment booked, in that order, and the view's own fields are those of
+    the first part except ``amount``, the whole amount received. Otherwise ``parts`` holds the
+    one payment the view describes.
     """
 
     id: str
@@ -1078,6 +1127,7 @@ class PaymentView(View):
     method: str
     reference: str
     received_at: datetime
+    parts: tuple[PaymentPartView, ...] = ()
 
 
 class PostingView(View):

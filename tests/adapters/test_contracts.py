@@ -31,6 +31,7 @@ from ordermgmt.testing.contracts import (
     CatalogContract,
     CustomerRepositoryContract,
     DocumentRepositoriesContract,
+    IdempotencyContract,
     LedgerContract,
     OrderRepositoryContract,
     OutboxContract,
@@ -161,6 +162,10 @@ class TestDocuments(Backends, DocumentRepositoriesContract):
     pass
 
 
+class TestIdempotency(Backends, IdempotencyContract):
+    pass
+
+
 class TestOutbox(Backends, OutboxContract):
     """Only durable stores have an outbox; the in-memory store publishes directly."""
 
@@ -185,6 +190,7 @@ CONTRACTS = [
     SequenceContract,
     LedgerContract,
     DocumentRepositoriesContract,
+    IdempotencyContract,
     OutboxContract,
 ]
 

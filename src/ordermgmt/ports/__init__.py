@@ -18,6 +18,7 @@ from typing import Protocol, Self
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.events import DomainEvent
+from ordermgmt.domain.idempotency import IdempotencyRecord, Scope
 from ordermgmt.domain.inventory import AllocationPolicy, Location, StockItem
 from ordermgmt.domain.invoice import CreditNote, Invoice, InvoicePolicy
 from ordermgmt.domain.ledger import ChartOfAccounts, JournalEntry
@@ -127,8 +128,8 @@ class StockRepository(Protocol):
 
 class OrderRepository(Protocol):
     """Orders with their lines, reservations and backorders, by id, human number or
-    idempotency key. Changes are checked optimistically by version; number and idempotency
-    key are unique."""
+    idempotency key. Changes are checked optimistically by version; the number is unique, and
+    the idempotency key is unique per customer."""
 
     def get(self, order_id: str) -> Order:
         """The order; raises ``NotFound``. Saving it later raises ``ConcurrencyConflict`` if
@@ -139,12 +140,14 @@ class OrderRepository(Protocol):
         """The order with this human number; raises ``NotFound``."""
         ...
 
-    def find_by_idempotency_key(self, key: str) -> Order | None:
-        """The order placed with this idempotency key, or None."""
+    def find_by_idempotency_key(self, customer_id: str, key: str) -> Order | None:
+        """The order the customer placed with this idempotency key, or None. Keys are scoped
+        per customer (a purchase order number): two customers may use the same key."""
         ...
 
     def add(self, order: Order) -> None:
-        """Store a new order. A duplicate id, number or idempotency key raises ``Conflict``
+        """Store a new order. A duplicate id, number or (customer, idempotency key) raises
+        ``Conflict``
         here or, at the latest, at commit; a duplicate idempotency key found at commit raises
         ``DuplicateKey`` with ``kind == "idempotency key"`` (``place_order`` then answers
         with the order that won)."""
@@ -274,6 +277,10 @@ class CreditNoteRepository(Protocol):
 class PaymentRepository(Protocol):
     """Payments, prepayments, cash sales and refunds: append-only."""
 
+    def get(self, payment_id: str) -> Payment:
+        """The payment or refund; raises ``NotFound``."""
+        ...
+
     def add(self, payment: Payment) -> None:
         """Store a payment or refund (never changed afterwards)."""
         ...
@@ -314,6 +321,22 @@ class ReturnRepository(Protocol):
 
     def list_for_order(self, order_id: str) -> list[ReturnRequest]:
         """The order's returns, oldest first."""
+        ...
+
+
+class IdempotencyRepository(Protocol):
+    """What commands sent with an idempotency key did the first time, by (scope, key).
+    Append-only: a record is never changed or removed."""
+
+    def find(self, scope: Scope, key: str) -> IdempotencyRecord | None:
+        """The record of ``key`` in ``scope`` (also one added in this unit of work), or None."""
+        ...
+
+    def add(self, record: IdempotencyRecord) -> None:
+        """Store a record with the command's effect. A (scope, key) already stored or added
+        raises ``Conflict`` here or, when a concurrent unit of work stored it first, at commit
+        ``DuplicateKey`` with ``kind == "idempotency key"``: of two concurrent commands with one
+        key, exactly one commits."""
         ...
 
 
@@ -390,6 +413,11 @@ class UnitOfWork(Protocol):
     @property
     def shipments(self) -> ShipmentRepository:
         """Shipments with their tracking."""
+        ...
+
+    @property
+    def idempotency(self) -> IdempotencyRepository:
+        """What commands sent with an idempotency key did, by (scope, key)."""
         ...
 
     @property

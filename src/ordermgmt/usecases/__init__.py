@@ -11,7 +11,16 @@ from typing import Any
 
 from ordermgmt import messages as m
 from ordermgmt.ports import Dependencies
-from ordermgmt.usecases import accounting, catalog, customers, delivery, orders, returns, stock
+from ordermgmt.usecases import (
+    accounting,
+    catalog,
+    customers,
+    delivery,
+    orders,
+    payments,
+    returns,
+    stock,
+)
 
 Handler = Callable[[Dependencies, Any], Any]
 
@@ -40,7 +49,7 @@ HANDLERS: dict[type[m.Message], Handler] = {
     m.ListCustomerOrders: orders.list_customer_orders,
     m.IssueInvoice: accounting.issue_invoice,
     m.ResendInvoice: accounting.resend_invoice,
-    m.RecordPayment: accounting.record_payment,
+    m.RecordPayment: payments.record_payment,
     m.IssueCreditNote: accounting.issue_credit_note,
     m.PayRefund: accounting.pay_refund,
     m.GetInvoice: accounting.get_invoice,

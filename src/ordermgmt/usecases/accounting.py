@@ -19,7 +19,6 @@ from ordermgmt.domain.customer import Customer, PaymentPreference
 from ordermgmt.domain.errors import (
     CurrencyMismatch,
     NotificationError,
-    Overpayment,
     ValidationError,
 )
 from ordermgmt.domain.events import (
@@ -63,7 +62,6 @@ from ordermgmt.messages import (
     PayRefund,
     PostingView,
     ReceivablesAgingView,
-    RecordPayment,
     ResendInvoice,
     TrialBalanceLine,
     TrialBalanceView,
@@ -477,122 +475,9 @@ def _payment(
     return payment
 
 
-def record_payment(deps: Dependencies, cmd: RecordPayment) -> PaymentView:
-    with deps.uow() as uow:
-        at = deps.clock.now()
-        chart = deps.settings.chart
-        if cmd.invoice_id is not None:
-            invoice = uow.invoices.get(cmd.invoice_id)
-            order = uow.orders.get(invoice.order_id)
-            _same_currency(cmd.amount, invoice.currency)
-            invoice.apply_payment(cmd.amount)
-            entry = EntryBuilder(invoice.currency)
-            entry.debit(chart.cash_account(cmd.method), cmd.amount)
-            entry.credit(chart.receivables, cmd.amount)
-            payment = _payment(
-                deps,
-                kind=PaymentKind.PAYMENT,
-                order=order,
-                invoice_id=invoice.id,
-                amount=cmd.amount,
-                method=cmd.method,
-                reference=cmd.reference,
-                at=at,
-            )
-            post(
-                uow,
-                deps,
-                entry,
-                description=f"Payment for {invoice.number}",
-                reference=invoice.number,
-                at=at,
-            )
-        else:
-            assert cmd.order_id is not None  # guaranteed by RecordPayment's validator
-            order = uow.orders.get(cmd.order_id)
-            payment = _order_payment(uow, deps, order, cmd, at)
-        uow.payments.add(payment)
-        refresh_order(uow, order, at)
-        customer = uow.customers.get(order.customer_id)
-        release_credit_holds(uow, customer, at)
-        receipt = None
-        if payment.kind is PaymentKind.CASH_SALE:  # the customer gets the paid invoice
-            sold = uow.invoices.get(payment.invoice_id)
-            receipt = (sold, _invoice_message(sold, customer))
-        uow.commit()
-    if receipt is not None:
-        _send(deps, *receipt)
-    return payment_view(payment)
-
-
 def _same_currency(amount: Money, currency: str) -> None:
     if amount.currency != currency:
         raise CurrencyMismatch(currency, amount.currency, "amount")
-
-
-def _order_payment(
-    uow: UnitOfWork, deps: Dependencies, order: Order, cmd: RecordPayment, at: datetime
-) -> Payment:
-    """Money for an order before its invoice: a cash sale if it pays the whole order of a
-    cash-sale customer, otherwise a prepayment held for the order."""
-    if order.status is OrderStatus.CANCELLED:
-        raise ValidationError("order_id", order.id, f"order {order.number} is cancelled")
-    _same_currency(cmd.amount, order.currency)
-    chart = deps.settings.chart
-    customer = uow.customers.get(order.customer_id)
-    lines = invoice_lines(order, InvoicePolicy.ON_ORDER)
-    uninvoiced = document_total(lines, order.currency) if lines else Money.zero(order.currency)
-    held = order.prepaid + cmd.amount
-    if held > uninvoiced:
-        raise Overpayment(order.number, cmd.amount, uninvoiced - order.prepaid)
-    if customer.payment_preference in CASH_SALE_PREFERENCES and held == uninvoiced and lines:
-        invoice = _new_invoice(uow, deps, order, customer, lines, Settlement.CASH_SALE, at)
-        invoice.paid = invoice.total
-        entry = EntryBuilder(order.currency)
-        entry.debit(chart.cash_account(cmd.method), cmd.amount)
-        entry.debit(chart.customer_prepayments, order.prepaid)
-        _credit_sales(entry, deps, lines, order.currency)
-        post(
-            uow,
-            deps,
-            entry,
-            description=f"Cash sale {invoice.number}",
-            reference=invoice.number,
-            at=at,
-        )
-        order.prepaid_amount = Decimal(0)
-        return _payment(
-            deps,
-            kind=PaymentKind.CASH_SALE,
-            order=order,
-            invoice_id=invoice.id,
-            amount=cmd.amount,
-            method=cmd.method,
-            reference=cmd.reference,
-            at=at,
-        )
-    entry = EntryBuilder(order.currency)
-    entry.debit(chart.cash_account(cmd.method), cmd.amount)
-    entry.credit(chart.customer_prepayments, cmd.amount)
-    post(
-        uow,
-        deps,
-        entry,
-        description=f"Prepayment for {order.number}",
-        reference=order.number,
-        at=at,
-    )
-    order.prepaid_amount += cmd.amount.amount
-    return _payment(
-        deps,
-        kind=PaymentKind.PREPAYMENT,
-        order=order,
-        invoice_id="",
-        amount=cmd.amount,
-        method=cmd.method,
-        reference=cmd.reference,
-        at=at,
-    )
 
 
 # -- credit notes and refunds ------------------------------------------------------------------

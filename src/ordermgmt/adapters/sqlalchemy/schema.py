@@ -21,7 +21,7 @@ from ordermgmt.domain.errors import SchemaOutOfDate, StorageError, ValidationErr
 log = logging.getLogger("ordermgmt.sql")
 
 #: The Alembic revision this code needs.
-HEAD = "0001"
+HEAD = "0003"
 
 
 def open_engine(url: str, **options: Any) -> Engine:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from ordermgmt.adapters.sqlalchemy.types import ExactDecimal, UtcDateTime
@@ -102,7 +103,7 @@ orders = Table(
     Column("status", String(16), nullable=False),
     Column("payment_status", String(24), nullable=False),
     Column("placed_at", When, nullable=False),
-    Column("idempotency_key", String(200), unique=True),
+    Column("idempotency_key", String(200)),
     Column("request_fingerprint", Text, nullable=False),
     Column("customer_reference", String(100), nullable=False),
     Column("hold_reason", String(200), nullable=False),
@@ -111,6 +112,10 @@ orders = Table(
 )
 
 Index("ix_orders_customer_status", orders.c.customer_id, orders.c.status)
+# An order's idempotency key is the customer's purchase order number: unique per customer.
+UniqueConstraint(
+    orders.c.customer_id, orders.c.idempotency_key, name="uq_orders_customer_idempotency_key"
+)
 
 order_lines = Table(
     "order_lines",
@@ -325,4 +330,16 @@ Index(
     outbox.c.seq,
     sqlite_where=outbox.c.published_at.is_(None),
     postgresql_where=outbox.c.published_at.is_(None),
+)
+
+#: What a command sent with an idempotency key did the first time (see
+#: ``ordermgmt.domain.idempotency``): the primary key makes (scope, key) take effect once.
+idempotency_records = Table(
+    "idempotency_records",
+    metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("result_ids", Text, nullable=False),
+    Column("recorded_at", When, nullable=False),
 )

@@ -79,6 +79,7 @@ from ordermgmt.domain.errors import (
     StorageError,
 )
 from ordermgmt.domain.events import DomainEvent
+from ordermgmt.domain.idempotency import IdempotencyRecord, Scope
 from ordermgmt.domain.inventory import Location, StockItem
 from ordermgmt.domain.invoice import CreditNote, Invoice
 from ordermgmt.domain.ledger import JournalEntry, Posting, Side
@@ -504,11 +505,12 @@ class _Orders(_Tracked[Order]):
             raise NotFound("order", number)
         return found[0]
 
-    def find_by_idempotency_key(self, key: str) -> Order | None:
+    def find_by_idempotency_key(self, customer_id: str, key: str) -> Order | None:
         for order in self.objects.values():
-            if order.idempotency_key == key:
+            if order.idempotency_key == key and order.customer_id == customer_id:
                 return order
-        found = self.load_where(t.orders.c.idempotency_key == key)
+        c = t.orders.c
+        found = self.load_where(c.customer_id == customer_id, c.idempotency_key == key)
         return found[0] if found else None
 
     def list_for_customer(self, customer_id: str, *, active_only: bool = False) -> list[Order]:
@@ -708,6 +710,62 @@ class _Returns(_Documents[ReturnRequest]):
         return self._list("order_id", order_id, "number")
 
 
+class _Idempotency:
+    """Idempotency records: read by primary key, inserted at commit before anything else, so a
+    concurrent transaction with the same (scope, key) waits on the row (PostgreSQL) or on the
+    write lock (SQLite) and then fails with ``DuplicateKey``."""
+
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+        self.added: dict[tuple[str, str], IdempotencyRecord] = {}
+
+    def find(self, scope: Scope, key: str) -> IdempotencyRecord | None:
+        record = self.added.get((scope, key))
+        if record is not None:
+            return record
+        c = t.idempotency_records.c
+        row = (
+            self._uow.connection.execute(
+                select(t.idempotency_records).where(c.scope == scope.value, c.key == key)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return IdempotencyRecord(
+            scope=Scope(row["scope"]),
+            key=row["key"],
+            fingerprint=row["fingerprint"],
+            result_ids=tuple(json.loads(row["result_ids"])),
+            recorded_at=utc(row["recorded_at"]),
+        )
+
+    def add(self, record: IdempotencyRecord) -> None:
+        if self.find(record.scope, record.key) is not None:
+            raise Conflict(
+                f"idempotency key {record.key!r} already used for a {record.scope}",
+                key=record.key,
+            )
+        self.added[(record.scope, record.key)] = record
+
+    def flush(self) -> None:
+        _insert_rows(
+            self._uow.connection,
+            t.idempotency_records.name,
+            [
+                {
+                    "scope": r.scope.value,
+                    "key": r.key,
+                    "fingerprint": r.fingerprint,
+                    "result_ids": json.dumps(list(r.result_ids)),
+                    "recorded_at": r.recorded_at,
+                }
+                for r in self.added.values()
+            ],
+        )
+
+
 class _Sequences:
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         self._uow = uow
@@ -829,7 +887,7 @@ def _translate(error: DBAPIError) -> OrderManagementError:
     text = str(error.orig).lower()
     if isinstance(error, IntegrityError):
         for marker, kind in (
-            ("idempotency_key", "idempotency key"),
+            ("idempotency", "idempotency key"),
             ("uq_open_requisition", "open requisition"),
             ("number", "document number"),
             ("purchase_requisitions", "open requisition"),
@@ -949,6 +1007,10 @@ class SqlAlchemyUnitOfWork:
         return self._made_as("returns", _Returns)  # type: ignore[no-any-return]
 
     @property
+    def idempotency(self) -> _Idempotency:
+        return self._made_as("idempotency", _Idempotency)  # type: ignore[no-any-return]
+
+    @property
     def sequences(self) -> _Sequences:
         return self._made_as("sequences", _Sequences)  # type: ignore[no-any-return]
 
@@ -996,6 +1058,8 @@ class SqlAlchemyUnitOfWork:
         conn = self.connection
         marks: list[str] = []
         try:
+            if "idempotency" in self._made:  # first: a concurrent twin fails before any work
+                self.idempotency.flush()
             for repository in self._repositories():
                 repository.flush()
             if "ledger" in self._made:
