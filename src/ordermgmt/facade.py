@@ -471,11 +471,13 @@ class OrderManagement:
         return cast(list[m.JournalEntryView], self._run(m.ListJournal, reference=reference))
 
     def overdue_invoices(self, as_of: date) -> list[m.OverdueInvoiceView]:
-        """The dunning list on ``as_of``: customer, invoice, days overdue, amount."""
+        """The dunning list on ``as_of``: customer, invoice, days overdue, amount. A snapshot of
+        that day: what was issued, paid or credited later does not count."""
         return cast(list[m.OverdueInvoiceView], self._run(m.ListOverdueInvoices, as_of=as_of))
 
     def receivables_aging(self, as_of: date) -> m.ReceivablesAgingView:
-        """Open receivables per currency in buckets of days past due."""
+        """Open receivables per currency in buckets of days past due, as they stood at the end
+        of ``as_of`` (later invoices, payments and credits do not count)."""
         return cast(m.ReceivablesAgingView, self._run(m.GetReceivablesAging, as_of=as_of))
 
     # -- delivery --------------------------------------------------------------------------

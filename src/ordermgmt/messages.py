@@ -1007,14 +1007,22 @@ class ListJournal(Query):
 
 class ListOverdueInvoices(Query):
     """The dunning list on ``as_of`` (``OrderManagement.overdue_invoices``): invoices with money
-    outstanding whose due date is before ``as_of``, most overdue first.
+    outstanding at the end of ``as_of`` whose due date is before it, most overdue first.
+
+    A snapshot: only invoices issued, and payments, refunds and credit notes made, on or before
+    ``as_of`` (UTC days) count, so the list is the same whenever it is run.
     """
 
     as_of: date
 
 
 class GetReceivablesAging(Query):
-    """Open receivables on ``as_of`` by days past due (``OrderManagement.receivables_aging``)."""
+    """Open receivables at the end of ``as_of`` by days past due
+    (``OrderManagement.receivables_aging``).
+
+    A snapshot: only invoices issued, and payments, refunds and credit notes made, on or before
+    ``as_of`` (UTC days) count, so the figures are the same whenever it is run.
+    """
 
     as_of: date
 

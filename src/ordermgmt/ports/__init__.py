@@ -227,6 +227,11 @@ class LedgerRepository(Protocol):
         """Entries in posting order (only those with ``reference``, if given)."""
         ...
 
+    def entries_since(self, at: datetime) -> list[JournalEntry]:
+        """Entries posted at or after ``at``, in posting order (reports as of a past date
+        undo what came after it)."""
+        ...
+
 
 class InvoiceRepository(Protocol):
     """Issued invoices by id or number. Only their money side (paid, credited, refunded) and
@@ -271,6 +276,10 @@ class CreditNoteRepository(Protocol):
 
     def list_for_order(self, order_id: str) -> list[CreditNote]:
         """Credit notes of an order, oldest first."""
+        ...
+
+    def list_issued_since(self, at: datetime) -> list[CreditNote]:
+        """Credit notes issued at or after ``at``, oldest first."""
         ...
 
 

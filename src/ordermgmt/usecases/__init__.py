@@ -18,6 +18,7 @@ from ordermgmt.usecases import (
     delivery,
     orders,
     payments,
+    receivables,
     returns,
     stock,
 )
@@ -56,8 +57,8 @@ HANDLERS: dict[type[m.Message], Handler] = {
     m.ListOrderInvoices: accounting.list_order_invoices,
     m.GetTrialBalance: accounting.trial_balance,
     m.ListJournal: accounting.list_journal,
-    m.ListOverdueInvoices: accounting.list_overdue_invoices,
-    m.GetReceivablesAging: accounting.receivables_aging,
+    m.ListOverdueInvoices: receivables.list_overdue_invoices,
+    m.GetReceivablesAging: receivables.receivables_aging,
     m.ShipOrder: delivery.ship_order,
     m.BookShipment: delivery.book_shipment,
     m.CancelShipment: delivery.cancel_shipment,

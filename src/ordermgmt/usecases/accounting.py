@@ -11,8 +11,8 @@ against receivables; refunds pay receivables (or prepayments) back out of cash o
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from ordermgmt.domain.customer import Customer, PaymentPreference
@@ -45,10 +45,8 @@ from ordermgmt.domain.money import Money, round_amount
 from ordermgmt.domain.order import Order, OrderStatus, PaymentStatus, tax_subtotals
 from ordermgmt.domain.payment import Payment, PaymentKind, PaymentMethod
 from ordermgmt.messages import (
-    AgingBucketView,
     CreditNoteView,
     GetInvoice,
-    GetReceivablesAging,
     GetTrialBalance,
     InvoiceView,
     IssueCreditNote,
@@ -56,12 +54,9 @@ from ordermgmt.messages import (
     JournalEntryView,
     ListJournal,
     ListOrderInvoices,
-    ListOverdueInvoices,
-    OverdueInvoiceView,
     PaymentView,
     PayRefund,
     PostingView,
-    ReceivablesAgingView,
     ResendInvoice,
     TrialBalanceLine,
     TrialBalanceView,
@@ -820,58 +815,3 @@ def list_journal(deps: Dependencies, query: ListJournal) -> list[JournalEntryVie
             )
             for e in uow.ledger.entries(query.reference)
         ]
-
-
-def _overdue(invoices: Iterable[Invoice], as_of: date) -> list[tuple[Invoice, int]]:
-    return [(i, (as_of - i.due_date).days) for i in invoices if i.outstanding.amount > 0]
-
-
-def list_overdue_invoices(
-    deps: Dependencies, query: ListOverdueInvoices
-) -> list[OverdueInvoiceView]:
-    """The dunning list: unpaid invoices past their due date, most overdue first."""
-    with deps.uow() as uow:
-        rows = []
-        for invoice, days in _overdue(uow.invoices.list_unsettled(), query.as_of):
-            if days <= 0:
-                continue
-            customer = uow.customers.get(invoice.customer_id)
-            rows.append(
-                OverdueInvoiceView(
-                    customer_id=customer.id,
-                    customer_name=customer.name,
-                    invoice_id=invoice.id,
-                    invoice_number=invoice.number,
-                    due_date=invoice.due_date,
-                    days_overdue=days,
-                    outstanding=invoice.outstanding,
-                )
-            )
-    return sorted(rows, key=lambda r: (-r.days_overdue, r.invoice_number))
-
-
-def receivables_aging(deps: Dependencies, query: GetReceivablesAging) -> ReceivablesAgingView:
-    """Open receivables by days past due: not yet due, 1-30, 31-60, 61-90, over 90."""
-    buckets: dict[str, list[Decimal]] = {}
-    with deps.uow() as uow:
-        for invoice, days in _overdue(uow.invoices.list_unsettled(), query.as_of):
-            row = buckets.setdefault(invoice.currency, [Decimal(0)] * 5)
-            index = (
-                0 if days <= 0 else 1 if days <= 30 else 2 if days <= 60 else 3 if days <= 90 else 4
-            )
-            row[index] += invoice.outstanding.amount
-    return ReceivablesAgingView(
-        as_of=query.as_of,
-        buckets=tuple(
-            AgingBucketView(
-                currency=currency,
-                current=round_amount(row[0], currency),
-                days_1_30=round_amount(row[1], currency),
-                days_31_60=round_amount(row[2], currency),
-                days_61_90=round_amount(row[3], currency),
-                over_90=round_amount(row[4], currency),
-                total=round_amount(sum(row, Decimal(0)), currency),
-            )
-            for currency, row in sorted(buckets.items())
-        ),
-    )

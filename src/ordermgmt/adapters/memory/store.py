@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
@@ -468,6 +469,12 @@ class _CreditNotes(_Indexed[CreditNote]):
     def list_for_order(self, order_id: str) -> list[CreditNote]:
         return self._list("order_id", order_id)
 
+    def list_issued_since(self, at: datetime) -> list[CreditNote]:
+        ids = [k for k, n in self._stored.items() if n.issued_at >= at]
+        ids += [k for k, n in self.loaded.items() if n.issued_at >= at and k not in ids]
+        found = [self._get(i) for i in ids]
+        return sorted(found, key=lambda n: (n.issued_at, n.id))
+
 
 class _Payments(_Indexed[Payment]):
     chronology = "received_at"
@@ -541,6 +548,9 @@ class _Ledger:
             return store.journal + self.posted
         stored = store.journal_by_reference.get(reference, [])
         return stored + [e for e in self.posted if e.reference == reference]
+
+    def entries_since(self, at: datetime) -> list[JournalEntry]:
+        return [e for e in self._uow.store.journal + self.posted if e.posted_at >= at]
 
 
 def _add_to_balances(

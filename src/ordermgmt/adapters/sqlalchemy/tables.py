@@ -209,7 +209,7 @@ journal_entries = Table(
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("id", Id, nullable=False, unique=True),
-    Column("posted_at", When, nullable=False),
+    Column("posted_at", When, nullable=False, index=True),
     Column("description", String(200), nullable=False),
     Column("reference", String(100), nullable=False, index=True),
     Column("reverses", Id, nullable=False),
@@ -258,7 +258,7 @@ credit_notes = Table(
     Column("order_id", Id, nullable=False, index=True),
     Column("customer_id", Id, nullable=False),
     Column("currency", Code, nullable=False),
-    Column("issued_at", When, nullable=False),
+    Column("issued_at", When, nullable=False, index=True),
     Column("reason", String(200), nullable=False),
     Column("fixed_tax", Text, nullable=False),
 )

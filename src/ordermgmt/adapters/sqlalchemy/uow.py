@@ -685,6 +685,12 @@ class _CreditNotes(_Documents[CreditNote]):
     def list_for_order(self, order_id: str) -> list[CreditNote]:
         return self._list("order_id", order_id, "issued_at")
 
+    def list_issued_since(self, at: datetime) -> list[CreditNote]:
+        c = t.credit_notes.c
+        found = self.load_where(c.issued_at >= at, order_by=[c.issued_at, c.id])
+        extra = [n for n in self.objects.values() if n.issued_at >= at and n not in found]
+        return sorted(found + extra, key=lambda n: (n.issued_at, n.id))
+
 
 class _Payments(_Documents[Payment]):
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
@@ -852,10 +858,20 @@ class _Ledger:
         return result
 
     def entries(self, reference: str | None = None) -> list[JournalEntry]:
-        e, p = t.journal_entries.c, t.postings.c
+        e = t.journal_entries.c
         query = select(t.journal_entries).order_by(e.seq)
         if reference is not None:
             query = query.where(e.reference == reference)
+        stored = self._read(query)
+        return stored + [x for x in self.posted if reference is None or x.reference == reference]
+
+    def entries_since(self, at: datetime) -> list[JournalEntry]:
+        e = t.journal_entries.c
+        stored = self._read(select(t.journal_entries).where(e.posted_at >= at).order_by(e.seq))
+        return stored + [x for x in self.posted if x.posted_at >= at]
+
+    def _read(self, query: Select[Any]) -> list[JournalEntry]:
+        p = t.postings.c
         conn = self._uow.connection
         heads = [dict(r._mapping) for r in conn.execute(query)]
         lines: dict[str, list[Posting]] = {}
@@ -880,7 +896,7 @@ class _Ledger:
             )
             for h in heads
         ]
-        return stored + [x for x in self.posted if reference is None or x.reference == reference]
+        return stored
 
 
 def _translate(error: DBAPIError) -> OrderManagementError:

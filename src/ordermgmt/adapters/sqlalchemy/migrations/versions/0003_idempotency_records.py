@@ -1,4 +1,4 @@
-"""idempotency records for every command that moves money or goods; order keys per customer
+"""idempotency records; order keys per customer; indexes for reports as of a date
 
 Revision ID: 0003
 Revises: 0001
@@ -32,6 +32,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("scope", "key", name=op.f("pk_idempotency_records")),
     )
+    # Reports as of a past date read what was posted and credited after it.
+    with op.batch_alter_table("journal_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_journal_entries_posted_at"), ["posted_at"], unique=False
+        )
+    with op.batch_alter_table("credit_notes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_credit_notes_issued_at"), ["issued_at"], unique=False)
     # Existing keys were unique across all customers, so they stay unique per customer.
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_constraint("uq_orders_idempotency_key", type_="unique")
@@ -45,4 +52,8 @@ def downgrade() -> None:
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_constraint("uq_orders_customer_idempotency_key", type_="unique")
         batch_op.create_unique_constraint("uq_orders_idempotency_key", ["idempotency_key"])
+    with op.batch_alter_table("credit_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_credit_notes_issued_at"))
+    with op.batch_alter_table("journal_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_journal_entries_posted_at"))
     op.drop_table("idempotency_records")
