@@ -78,3 +78,25 @@ def credit(url: str, invoice_ids: list[str], barrier: Any) -> list[str]:
     oms = OrderManagement.from_url(url)
     barrier.wait()
     return [oms.issue_credit_note(i, reason="goodwill").number for i in invoice_ids]
+
+
+def pay_with_key(url: str, order_id: str, amount: str, key: str, barrier: Any) -> list[str]:
+    """Record one bank statement line as soon as every worker is ready; the payments booked."""
+    oms = OrderManagement.from_url(url)
+    barrier.wait()
+    paid = oms.record_payment(
+        order_id=order_id,
+        amount=Money(amount, "EUR"),
+        method="bank_transfer",
+        idempotency_key=key,
+    )
+    return [part.id for part in paid.parts]
+
+
+def receive_with_key(url: str, key: str, barrier: Any) -> str:
+    """Book one delivery note as soon as every worker is ready."""
+    oms = OrderManagement.from_url(url)
+    barrier.wait()
+    return oms.receive_stock(
+        sku=SKU, location="MAIN", quantity=7, supplier="Stuhlwerk AG", idempotency_key=key
+    ).id

@@ -191,6 +191,10 @@ class RequisitionRepository(Protocol):
 class ReceiptRepository(Protocol):
     """Supplier receipts (Wareneingang): append-only, so there is nothing to conflict on."""
 
+    def get(self, receipt_id: str) -> SupplierReceipt:
+        """The receipt; raises ``NotFound``."""
+        ...
+
     def add(self, receipt: SupplierReceipt) -> None:
         """Store a supplier receipt (receipts are never changed)."""
         ...
@@ -265,6 +269,10 @@ class InvoiceRepository(Protocol):
 
 class CreditNoteRepository(Protocol):
     """Issued credit notes: append-only; numbers are unique."""
+
+    def get(self, note_id: str) -> CreditNote:
+        """The credit note; raises ``NotFound``."""
+        ...
 
     def add(self, note: CreditNote) -> None:
         """Store a new credit note; raises ``Conflict`` if its id or number exists."""
@@ -342,10 +350,10 @@ class IdempotencyRepository(Protocol):
         ...
 
     def add(self, record: IdempotencyRecord) -> None:
-        """Store a record with the command's effect. A (scope, key) already stored or added
-        raises ``Conflict`` here or, when a concurrent unit of work stored it first, at commit
-        ``DuplicateKey`` with ``kind == "idempotency key"``: of two concurrent commands with one
-        key, exactly one commits."""
+        """Store a record with the command's effect. A (scope, key) added twice in this unit of
+        work raises ``Conflict``; one another unit of work stored first raises ``DuplicateKey``
+        with ``kind == "idempotency key"``, here or at the latest at commit: of concurrent
+        commands with one key, exactly one commits."""
         ...
 
 

@@ -29,6 +29,7 @@ from ordermgmt.domain.events import (
     PaymentReceived,
     RefundPaid,
 )
+from ordermgmt.domain.idempotency import Scope
 from ordermgmt.domain.invoice import (
     CreditNote,
     DocumentLine,
@@ -62,6 +63,7 @@ from ordermgmt.messages import (
     TrialBalanceView,
 )
 from ordermgmt.ports import Dependencies, Message, UnitOfWork
+from ordermgmt.usecases.idempotency import once, recall, remember
 from ordermgmt.usecases.views import credit_note_view, invoice_view, payment_view
 
 log = logging.getLogger("ordermgmt.accounting")
@@ -696,7 +698,15 @@ def _original_method(uow: UnitOfWork, order: Order) -> str:
 
 
 def issue_credit_note(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteView:
+    """Credit an invoice; once per ``idempotency_key`` (a repeat returns the first note)."""
+    return once(cmd, lambda: _credit_once(deps, cmd))
+
+
+def _credit_once(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteView:
     with deps.uow() as uow:
+        record = recall(uow, Scope.CREDIT_NOTE, cmd)
+        if record is not None:
+            return credit_note_view(uow.credit_notes.get(record.result_ids[0]))
         at = deps.clock.now()
         invoice = uow.invoices.get(cmd.invoice_id)
         order = uow.orders.get(invoice.order_id)
@@ -707,6 +717,7 @@ def issue_credit_note(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteVie
         if cmd.refund:
             refund_in(uow, deps, invoice, order, None, None, "credit note " + note.number, at)
         refresh_order(uow, order, at)
+        remember(uow, deps, Scope.CREDIT_NOTE, cmd, [note.id])
         uow.commit()
     return credit_note_view(note)
 
@@ -739,7 +750,15 @@ def _credit_quantities(uow: UnitOfWork, invoice: Invoice, cmd: IssueCreditNote) 
 
 
 def pay_refund(deps: Dependencies, cmd: PayRefund) -> PaymentView:
+    """Pay out a refund due; once per ``idempotency_key`` (a repeat returns the first)."""
+    return once(cmd, lambda: _refund_once(deps, cmd))
+
+
+def _refund_once(deps: Dependencies, cmd: PayRefund) -> PaymentView:
     with deps.uow() as uow:
+        record = recall(uow, Scope.REFUND, cmd)
+        if record is not None:
+            return payment_view(uow.payments.get(record.result_ids[0]))
         at = deps.clock.now()
         invoice = uow.invoices.get(cmd.invoice_id)
         order = uow.orders.get(invoice.order_id)
@@ -749,6 +768,7 @@ def pay_refund(deps: Dependencies, cmd: PayRefund) -> PaymentView:
                 "invoice_id", cmd.invoice_id, f"no refund is due on {invoice.number}"
             )
         refresh_order(uow, order, at)
+        remember(uow, deps, Scope.REFUND, cmd, [payment.id])
         uow.commit()
     return payment_view(payment)
 

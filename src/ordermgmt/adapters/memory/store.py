@@ -370,6 +370,9 @@ class _Requisitions(_Repository[str, PurchaseRequisition]):
 class _Receipts(_Repository[str, SupplierReceipt]):
     kind = "supplier receipt"
 
+    def get(self, receipt_id: str) -> SupplierReceipt:
+        return self._get(receipt_id)
+
     def add(self, receipt: SupplierReceipt) -> None:
         self._add(receipt.id, receipt)
 
@@ -514,11 +517,13 @@ class _Idempotency:
         return self.added.get((scope, key)) or self._uow.store.idempotency.get((scope, key))
 
     def add(self, record: IdempotencyRecord) -> None:
-        if self.find(record.scope, record.key) is not None:
+        if (record.scope, record.key) in self.added:
             raise Conflict(
                 f"idempotency key {record.key!r} already used for a {record.scope}",
                 key=record.key,
             )
+        if self.find(record.scope, record.key) is not None:  # a concurrent twin committed
+            raise DuplicateKey("idempotency key", f"{record.scope}:{record.key}")
         self.added[(record.scope, record.key)] = record
 
     def check(self) -> None:

@@ -748,11 +748,13 @@ class _Idempotency:
         )
 
     def add(self, record: IdempotencyRecord) -> None:
-        if self.find(record.scope, record.key) is not None:
+        if (record.scope, record.key) in self.added:
             raise Conflict(
                 f"idempotency key {record.key!r} already used for a {record.scope}",
                 key=record.key,
             )
+        if self.find(record.scope, record.key) is not None:  # a concurrent twin committed
+            raise DuplicateKey("idempotency key", f"{record.scope}:{record.key}")
         self.added[(record.scope, record.key)] = record
 
     def flush(self) -> None:
