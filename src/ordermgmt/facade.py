@@ -490,8 +490,10 @@ class OrderManagement:
         location: str | None = None,
         lines: Sequence[Mapping[str, Any]] | None = None,
         parcels: Sequence[Decimal | str] | None = None,
+        idempotency_key: str | None = None,
     ) -> m.ShipmentView:
-        """Ship reserved units (all, or ``lines``) from one location with a carrier. A failed
+        """Ship reserved units (all, or ``lines``) from one location with a carrier (once per
+        ``idempotency_key``, unique among shipments: a repeat returns the first shipment). A failed
         booking raises ``CarrierError`` (with ``details["shipment_id"]``) and leaves the
         shipment pending and the stock reserved; ``book_shipment`` retries.
 
@@ -558,11 +560,18 @@ class OrderManagement:
     # -- returns ---------------------------------------------------------------------------
 
     def request_return(
-        self, order_id: str, *, lines: Sequence[Mapping[str, Any]], reason: str
+        self,
+        order_id: str,
+        *,
+        lines: Sequence[Mapping[str, Any]],
+        reason: str,
+        idempotency_key: str | None = None,
     ) -> m.ReturnView:
         """Open a return (RMA) for delivered units; nothing moves until
-        :meth:`receive_return`. Raises ``NotFound``, ``InvalidStateTransition`` for a cancelled
-        order, and ``ValidationError`` for more units than were delivered and not returned."""
+        :meth:`receive_return`. The same ``idempotency_key`` again (unique among return
+        requests) returns the first return. Raises ``NotFound``, ``InvalidStateTransition``
+        for a cancelled order, and ``ValidationError`` for more units than were delivered and
+        not returned."""
         return cast(m.ReturnView, self._run(m.RequestReturn, **_given(locals())))
 
     def receive_return(
@@ -572,9 +581,12 @@ class OrderManagement:
         restock: bool = True,
         location: str | None = None,
         refund_method: str | None = None,
+        idempotency_key: str | None = None,
     ) -> m.ReturnView:
         """Goods are back: restocked (or written off), credited, and refunded where paid.
-        Raises ``NotFound``, and ``InvalidStateTransition`` unless the return is requested."""
+        The same ``idempotency_key`` again (unique among return receipts) returns the return
+        as it is and books nothing. Raises ``NotFound``, and ``InvalidStateTransition`` unless
+        the return is requested."""
         return cast(m.ReturnView, self._run(m.ReceiveReturn, **_given(locals())))
 
     def exchange(

@@ -1261,6 +1261,9 @@ class ShipOrder(Command):
     ``InvalidStateTransition`` unless the order is open, ``ValidationError`` when nothing (or not
     the given lines) is reserved there, and ``Conflict`` when the order changed while the carrier
     booked (the booking and the shipment are then cancelled).
+
+    ``idempotency_key`` is unique among shipments: a repeat returns the first shipment as it is
+    now (still pending if its booking failed: ``book_shipment`` retries it) and ships nothing.
     """
 
     order_id: Id
@@ -1273,6 +1276,7 @@ class ShipOrder(Command):
         default=None,
         description="Parcel weights in kg; one parcel of the goods' weight if omitted.",
     )
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class BookShipment(Command):
@@ -1449,11 +1453,14 @@ class RequestReturn(Command):
     ``receive_return``. ``reason``: 1-200 characters. Raises ``NotFound``,
     ``InvalidStateTransition`` for a cancelled order, and ``ValidationError`` for more units than
     are returnable.
+
+    ``idempotency_key`` is unique among return requests; a repeat returns the first return.
     """
 
     order_id: Id
     lines: Annotated[list[ReturnLineInput], Field(min_length=1, max_length=500)]
     reason: Name
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class ReceiveReturn(Command):
@@ -1465,6 +1472,9 @@ class ReceiveReturn(Command):
     serve backorders. ``refund_method`` defaults to the method the customer paid with. For an
     exchange, what the customer is owed pays for the replacement order first. Raises ``NotFound``,
     and ``InvalidStateTransition`` unless the return is requested.
+
+    ``idempotency_key`` is unique among return receipts; a repeat returns the return as it is now
+    and books nothing (without a key, a second receipt is an ``InvalidStateTransition``).
     """
 
     return_id: Id
@@ -1473,6 +1483,7 @@ class ReceiveReturn(Command):
     refund_method: PaymentMethodName | None = Field(
         default=None, description="Defaults to the method the customer paid with."
     )
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class RejectReturn(Command):

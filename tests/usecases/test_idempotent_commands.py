@@ -12,7 +12,7 @@ from tests.money import eur
 
 from ordermgmt import OrderManagement
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
-from ordermgmt.errors import IdempotencyConflict
+from ordermgmt.errors import IdempotencyConflict, NotFound
 
 
 @pytest.fixture
@@ -33,7 +33,18 @@ def _invoice(oms: OrderManagement, quantity: int = 2) -> str:
 
 
 def _state(oms: OrderManagement) -> Any:
-    return (oms.availability("CHAIR"), oms.trial_balance(), oms.journal())
+    orders = [oms.customer_orders(c) for c in {o.customer_id for o in _all_orders(oms)}]
+    return (oms.availability("CHAIR"), oms.trial_balance(), oms.journal(), orders)
+
+
+def _all_orders(oms: OrderManagement) -> list[Any]:
+    found = []
+    for number in range(1, 10):
+        try:
+            found.append(oms.get_order(number=f"SO-{number:06d}"))
+        except NotFound:
+            break
+    return found
 
 
 #: command name -> (set-up returning the command's fields, a field change that conflicts)
@@ -65,7 +76,43 @@ CASES: dict[str, tuple[Callable[[OrderManagement], dict[str, Any]], dict[str, An
         lambda oms: _refund_due(oms),
         {"method": "cash"},
     ),
+    "ship_order": (
+        lambda oms: {"order_id": _placed(oms), "carrier": "parcel"},
+        {"carrier": "own-fleet"},
+    ),
+    "request_return": (
+        lambda oms: {
+            "order_id": _delivered(oms),
+            "lines": [{"sku": "CHAIR", "quantity": 1}],
+            "reason": "broken",
+        },
+        {"reason": "too big"},
+    ),
+    "receive_return": (
+        lambda oms: _return_requested(oms),
+        {"restock": False},
+    ),
 }
+
+
+def _placed(oms: OrderManagement) -> str:
+    customer = oms.register_customer(name="Erika", kind="b2c", payment_preference="invoice")
+    return oms.place_order(
+        customer_id=customer.id, channel="web", lines=[{"sku": "CHAIR", "quantity": 2}]
+    ).id
+
+
+def _delivered(oms: OrderManagement) -> str:
+    order_id = _placed(oms)
+    shipment = oms.ship_order(order_id, carrier="parcel")
+    oms.confirm_delivery(shipment.id, proof="signed")
+    return order_id
+
+
+def _return_requested(oms: OrderManagement) -> dict[str, Any]:
+    order_id = _delivered(oms)
+    lines = [{"sku": "CHAIR", "quantity": 1}]
+    return {"return_id": oms.request_return(order_id, lines=lines, reason="broken").id}
 
 
 def _refund_due(oms: OrderManagement) -> dict[str, Any]:
