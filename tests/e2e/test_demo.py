@@ -15,6 +15,7 @@ import pytest
 from tests.databases import postgres_admin_url, postgres_database
 
 from ordermgmt import Money, OrderManagement, errors
+from ordermgmt.adapters.sqlalchemy import HEAD
 from ordermgmt.cli import DEMO_FILE, main
 from ordermgmt.demo import STEPS, DemoRun, run_demo
 from ordermgmt.domain import events as ev
@@ -465,14 +466,14 @@ def test_db_check_and_upgrade_on_a_new_file(tmp_path: Path) -> None:
 
     upgraded = python_m_ordermgmt("db", "upgrade", url, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert upgraded.stdout == f"{url}: schema revision none -> 0001\n"
+    assert upgraded.stdout == f"{url}: schema revision none -> {HEAD}\n"
 
     again = python_m_ordermgmt("db", "upgrade", url, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert again.stdout == f"{url}: schema revision 0001, already current; nothing to do\n"
+    assert again.stdout == f"{url}: schema revision {HEAD}, already current; nothing to do\n"
 
     checked = python_m_ordermgmt("db", "check", url, cwd=tmp_path)
-    assert (checked.returncode, checked.stdout) == (0, f"{url}: schema revision 0001, current\n")
+    assert (checked.returncode, checked.stdout) == (0, f"{url}: schema revision {HEAD}, current\n")
     shop = OrderManagement.from_url(url)  # the upgraded database is ready for use
     shop.upsert_product(sku="PEN", name="Pen", unit_price=Money("1.00", "EUR"), tax_rate="0.19")
     assert [p.sku for p in shop.products()] == ["PEN"]
