@@ -323,10 +323,13 @@ class OrderManagement:
         supplier: str,
         reference: str = "",
         unit_cost: Money | None = None,
+        idempotency_key: str | None = None,
     ) -> m.ReceiptView:
         """Record a supplier delivery; open backorders are served oldest first and the open
         requisition for the sku and location is closed. The location is created on first use.
-        Raises ``NotFound`` for an unknown sku."""
+        The same ``idempotency_key`` again (unique among supplier receipts; the delivery note,
+        say) returns the first receipt and books nothing. Raises ``NotFound`` for an unknown
+        sku."""
         return cast(m.ReceiptView, self._run(m.ReceiveStock, **_given(locals())))
 
     def adjust_stock(
@@ -338,17 +341,26 @@ class OrderManagement:
         change: int | None = None,
         counted: int | None = None,
         note: str = "",
+        idempotency_key: str | None = None,
     ) -> m.AvailabilityView:
         """Correct stock by ``change`` units or to a ``counted`` total, with a reason
         (``count``, ``damage``, ``loss``, ``found``, ``correction``). Reservations a shortfall
-        takes away go back on backorder, youngest order first. Raises ``NotFound`` for an
+        takes away go back on backorder, youngest order first. The same ``idempotency_key``
+        again (unique among stock adjustments) changes nothing. Raises ``NotFound`` for an
         unknown sku, ``ValidationError`` for a result below 0 on hand."""
         return cast(m.AvailabilityView, self._run(m.AdjustStock, **_given(locals())))
 
     def move_stock(
-        self, *, sku: str, from_location: str, to_location: str, quantity: int
+        self,
+        *,
+        sku: str,
+        from_location: str,
+        to_location: str,
+        quantity: int,
+        idempotency_key: str | None = None,
     ) -> m.AvailabilityView:
-        """Move unreserved units between locations. Raises ``NotFound`` (sku, source),
+        """Move unreserved units between locations. The same ``idempotency_key`` again (unique
+        among stock moves) changes nothing. Raises ``NotFound`` (sku, source),
         ``InsufficientStock`` if fewer units are available at the source."""
         return cast(m.AvailabilityView, self._run(m.MoveStock, **_given(locals())))
 
@@ -443,11 +455,15 @@ class OrderManagement:
         reference: str = "",
         invoice_id: str | None = None,
         order_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> m.PaymentView:
-        """Record money received for an invoice, or for an order before its invoice
-        (prepayment; a cash-sale customer paying the whole order makes it a cash sale).
-        More than is outstanding raises ``Overpayment``; an amount in another currency
-        ``CurrencyMismatch``. Also raises ``NotFound`` and ``ValidationError``."""
+        """Record money received for an invoice, or for an order: it pays the order's open
+        invoices, oldest due date first, and the rest is a prepayment of what is not invoiced
+        yet (a cash-sale customer paying all of that makes it a cash sale). More than is open
+        raises ``Overpayment``; an amount in another currency ``CurrencyMismatch``. The same
+        ``idempotency_key`` again (unique among payments) returns the first payment and books
+        nothing (``IdempotencyConflict`` for other content). Also raises ``NotFound`` and
+        ``ValidationError``. See :class:`~ordermgmt.messages.RecordPayment`."""
         return cast(m.PaymentView, self._run(m.RecordPayment, **_given(locals())))
 
     def issue_credit_note(
@@ -457,10 +473,12 @@ class OrderManagement:
         reason: str,
         lines: Sequence[Mapping[str, Any]] | None = None,
         refund: bool = True,
+        idempotency_key: str | None = None,
     ) -> m.CreditNoteView:
         """Reverse an invoice fully (no ``lines``) or partly; refunds overpaid money unless
-        ``refund=False``. Raises ``NotFound``, and ``ValidationError`` for a sku not on the
-        invoice or more units than are left to credit."""
+        ``refund=False``. The same ``idempotency_key`` again (unique among credit notes)
+        returns the first note. Raises ``NotFound``, and ``ValidationError`` for a sku not on
+        the invoice or more units than are left to credit."""
         return cast(m.CreditNoteView, self._run(m.IssueCreditNote, **_given(locals())))
 
     def pay_refund(
@@ -470,8 +488,10 @@ class OrderManagement:
         amount: Money | None = None,
         method: str | None = None,
         reference: str = "",
+        idempotency_key: str | None = None,
     ) -> m.PaymentView:
         """Pay out a refund due on an invoice (by default all of it, by the original method).
+        The same ``idempotency_key`` again (unique among refunds) returns the first refund.
         Raises ``ValidationError`` if no refund (or less) is due, and ``NotFound``."""
         return cast(m.PaymentView, self._run(m.PayRefund, **_given(locals())))
 
@@ -495,11 +515,13 @@ class OrderManagement:
         return cast(list[m.JournalEntryView], self._run(m.ListJournal, reference=reference))
 
     def overdue_invoices(self, as_of: date) -> list[m.OverdueInvoiceView]:
-        """The dunning list on ``as_of``: customer, invoice, days overdue, amount."""
+        """The dunning list on ``as_of``: customer, invoice, days overdue, amount. A snapshot of
+        that day: what was issued, paid or credited later does not count."""
         return cast(list[m.OverdueInvoiceView], self._run(m.ListOverdueInvoices, as_of=as_of))
 
     def receivables_aging(self, as_of: date) -> m.ReceivablesAgingView:
-        """Open receivables per currency in buckets of days past due."""
+        """Open receivables per currency in buckets of days past due, as they stood at the end
+        of ``as_of`` (later invoices, payments and credits do not count)."""
         return cast(m.ReceivablesAgingView, self._run(m.GetReceivablesAging, as_of=as_of))
 
     # -- delivery --------------------------------------------------------------------------
@@ -512,8 +534,10 @@ class OrderManagement:
         location: str | None = None,
         lines: Sequence[Mapping[str, Any]] | None = None,
         parcels: Sequence[Decimal | str] | None = None,
+        idempotency_key: str | None = None,
     ) -> m.ShipmentView:
-        """Ship reserved units (all, or ``lines``) from one location with a carrier. A failed
+        """Ship reserved units (all, or ``lines``) from one location with a carrier (once per
+        ``idempotency_key``, unique among shipments: a repeat returns the first shipment). A failed
         booking raises ``CarrierError`` (with ``details["shipment_id"]``) and leaves the
         shipment pending and the stock reserved; ``book_shipment`` retries.
 
@@ -580,11 +604,18 @@ class OrderManagement:
     # -- returns ---------------------------------------------------------------------------
 
     def request_return(
-        self, order_id: str, *, lines: Sequence[Mapping[str, Any]], reason: str
+        self,
+        order_id: str,
+        *,
+        lines: Sequence[Mapping[str, Any]],
+        reason: str,
+        idempotency_key: str | None = None,
     ) -> m.ReturnView:
         """Open a return (RMA) for delivered units; nothing moves until
-        :meth:`receive_return`. Raises ``NotFound``, ``InvalidStateTransition`` for a cancelled
-        order, and ``ValidationError`` for more units than were delivered and not returned."""
+        :meth:`receive_return`. The same ``idempotency_key`` again (unique among return
+        requests) returns the first return. Raises ``NotFound``, ``InvalidStateTransition``
+        for a cancelled order, and ``ValidationError`` for more units than were delivered and
+        not returned."""
         return cast(m.ReturnView, self._run(m.RequestReturn, **_given(locals())))
 
     def receive_return(
@@ -594,9 +625,12 @@ class OrderManagement:
         restock: bool = True,
         location: str | None = None,
         refund_method: str | None = None,
+        idempotency_key: str | None = None,
     ) -> m.ReturnView:
         """Goods are back: restocked (or written off), credited, and refunded where paid.
-        Raises ``NotFound``, and ``InvalidStateTransition`` unless the return is requested."""
+        The same ``idempotency_key`` again (unique among return receipts) returns the return
+        as it is and books nothing. Raises ``NotFound``, and ``InvalidStateTransition`` unless
+        the return is requested."""
         return cast(m.ReturnView, self._run(m.ReceiveReturn, **_given(locals())))
 
     def exchange(

@@ -152,6 +152,12 @@ FreeText = Annotated[str, Field(max_length=200), Multiline()]
 Reference = Annotated[str, Field(max_length=100)]
 #: An id as the library hands it out: 1-64 characters.
 Id = Annotated[str, Field(min_length=1, max_length=64)]
+#: A client's idempotency key: 1-200 characters. A repeat of a command with the same key and the
+#: same content returns the first result and changes nothing; the same key with other content
+#: raises ``IdempotencyConflict``. Each command names the scope its keys are unique in.
+IdempotencyKey = Annotated[str, Field(min_length=1, max_length=200)]
+
+_KEY_HELP = "A repeat with the same key and content returns the first result and changes nothing."
 
 
 def exactly_one(first: str, second: str) -> Any:
@@ -485,6 +491,9 @@ class ReceiveStock(Command):
     inventory against goods received not invoiced. ``supplier`` names who delivered (1-200
     characters); ``reference`` is their delivery note number. Raises ``NotFound`` for an unknown
     sku.
+
+    ``idempotency_key`` (the supplier's delivery note, say) is unique among supplier receipts; a
+    repeat returns the first receipt and books no stock.
     """
 
     sku: Sku
@@ -493,6 +502,7 @@ class ReceiveStock(Command):
     supplier: Name
     reference: Reference = ""
     unit_cost: MoneyField | None = None
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 #: Why stock is corrected (``AdjustStock.reason``).
@@ -511,6 +521,9 @@ class AdjustStock(Command):
     orders keep their goods); backorders of the sku are then served from other locations where units
     are available. Raises ``NotFound`` for an unknown sku and ``ValidationError`` for a change that
     would leave fewer than 0 units on hand.
+
+    ``idempotency_key`` is unique among stock adjustments; a repeat changes nothing and returns the
+    sku's current availability.
     """
 
     sku: Sku
@@ -519,6 +532,7 @@ class AdjustStock(Command):
     change: Annotated[StrictInt, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
     counted: Count | None = None
     note: FreeText = ""
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
     @model_validator(mode="after")
     def _one_of(self) -> AdjustStock:
@@ -536,12 +550,16 @@ class MoveStock(Command):
     moved units serve backorders there. Raises ``NotFound`` for an unknown sku or ``from_location``,
     ``InsufficientStock`` if fewer than ``quantity`` units are available (on hand less reserved) at
     ``from_location``, and ``ValidationError`` if both locations are the same.
+
+    ``idempotency_key`` is unique among stock moves; a repeat changes nothing and returns the sku's
+    current availability.
     """
 
     sku: Sku
     from_location: LocationCode
     to_location: LocationCode
     quantity: Quantity
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
     @model_validator(mode="after")
     def _different(self) -> MoveStock:
@@ -706,8 +724,10 @@ class PlaceOrder(Command):
     - ``lines``: 1 to 500 :class:`OrderLineInput`.
     - ``currency``: ISO 4217 code of every amount of the order; by default the currency of the first
       line's catalog price. A line priced in another currency raises ``CurrencyMismatch``.
-    - ``idempotency_key``: a repeat with the same key and the same content returns the first order,
-      also when both arrive at once; the same key with other content raises ``IdempotencyConflict``.
+    - ``idempotency_key``: unique per customer (the customer's purchase order number, say: two
+      customers may both send "PO-1001"). A repeat by the same customer with the same key and the
+      same content returns the first order, also when both arrive at once; the same key with other
+      content raises ``IdempotencyConflict``.
     - ``customer_reference``: the customer's own reference (their purchase order number).
 
     Raises ``NotFound`` (customer, product), ``CustomerBlocked``, ``ProductInactive``,
@@ -720,7 +740,7 @@ class PlaceOrder(Command):
     currency: CurrencyCode | None = Field(
         default=None, description="Defaults to the currency of the first line's catalog price."
     )
-    idempotency_key: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+    idempotency_key: IdempotencyKey | None = Field(
         default=None, description="A repeat with the same key and content gets the first order."
     )
     customer_reference: Reference = ""
@@ -1038,6 +1058,10 @@ class RecordPayment(Command):
     ``card``, ``cash``, ``direct_debit``, ``paypal``) decides the account debited: cash for
     ``cash``, the bank otherwise. Money received releases orders held for credit as far as the limit
     allows. Also raises ``NotFound``, and ``ValidationError`` for a cancelled order.
+
+    ``idempotency_key`` (a bank statement line, a PSP event id) is unique among payments received,
+    across all customers: a repeat with the same key, amount, target, method and reference returns
+    the first payment and books nothing; other content raises ``IdempotencyConflict``.
     """
 
     amount: MoneyField
@@ -1045,6 +1069,7 @@ class RecordPayment(Command):
     reference: Reference = ""
     invoice_id: Id | None = None
     order_id: Id | None = None
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
     _one_of = exactly_one("invoice_id", "order_id")
 
@@ -1065,12 +1090,16 @@ class IssueCreditNote(Command):
     the customer has overpaid after the credit is paid back at once by the method they paid with;
     otherwise it stays due for ``pay_refund``. Raises ``NotFound``, and ``ValidationError`` for a
     sku not on the invoice or more units than are left to credit.
+
+    ``idempotency_key`` is unique among credit notes (across all customers); a repeat returns the
+    first credit note.
     """
 
     invoice_id: Id
     reason: Name
     lines: Annotated[list[CreditLineInput], Field(min_length=1, max_length=500)] | None = None
     refund: bool = Field(default=True, description="Pay back at once what the customer overpaid.")
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class PayRefund(Command):
@@ -1080,12 +1109,16 @@ class PayRefund(Command):
     defaults to the method of the last money received for the order (``bank_transfer`` if none).
     ``ValidationError`` if no refund is due or ``amount`` exceeds it; ``CurrencyMismatch`` for an
     amount in another currency; ``NotFound`` for an unknown invoice.
+
+    ``idempotency_key`` is unique among refunds paid (across all customers); a repeat returns the
+    first refund.
     """
 
     invoice_id: Id
     amount: MoneyField | None = None
     method: PaymentMethodName | None = None
     reference: Reference = ""
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class GetInvoice(Query):
@@ -1124,14 +1157,22 @@ class ListJournal(Query):
 
 class ListOverdueInvoices(Query):
     """The dunning list on ``as_of`` (``OrderManagement.overdue_invoices``): invoices with money
-    outstanding whose due date is before ``as_of``, most overdue first.
+    outstanding at the end of ``as_of`` whose due date is before it, most overdue first.
+
+    A snapshot: only invoices issued, and payments, refunds and credit notes made, on or before
+    ``as_of`` (UTC days) count, so the list is the same whenever it is run.
     """
 
     as_of: date
 
 
 class GetReceivablesAging(Query):
-    """Open receivables on ``as_of`` by days past due (``OrderManagement.receivables_aging``)."""
+    """Open receivables at the end of ``as_of`` by days past due
+    (``OrderManagement.receivables_aging``).
+
+    A snapshot: only invoices issued, and payments, refunds and credit notes made, on or before
+    ``as_of`` (UTC days) count, so the figures are the same whenever it is run.
+    """
 
     as_of: date
 
@@ -1214,6 +1255,16 @@ class CreditNoteView(View):
     reason: str
 
 
+class PaymentPartView(View):
+    """One payment booked by a command (see :attr:`PaymentView.parts`): its ``id``, ``kind``,
+    the ``invoice_id`` it paid (``""`` for a prepayment) and its ``amount``."""
+
+    id: str
+    kind: str
+    invoice_id: str
+    amount: MoneyField
+
+
 class PaymentView(View):
     """Money in or out, as booked.
 
@@ -1221,6 +1272,12 @@ class PaymentView(View):
     ``invoice_id`` is ``""``), ``cash_sale`` (invoice issued and paid at once; ``invoice_id`` names
     it) or ``refund`` (money paid back). ``amount`` is positive for every kind. ``method``:
     ``bank_transfer``, ``card``, ``cash``, ``direct_debit`` or ``paypal``.
+
+    Money received for an order pays its open invoices, oldest due date first, one payment per
+    invoice paid, and the rest is a prepayment (or cash sale) of what is not invoiced yet: then
+    ``parts`` lists every payment booked, in that order, and the view's own fields are those of
+    the first part except ``amount``, the whole amount received. Otherwise ``parts`` holds the
+    one payment the view describes.
     """
 
     id: str
@@ -1232,6 +1289,7 @@ class PaymentView(View):
     method: str
     reference: str
     received_at: datetime
+    parts: tuple[PaymentPartView, ...] = ()
 
 
 class PostingView(View):
@@ -1357,6 +1415,9 @@ class ShipOrder(Command):
     ``InvalidStateTransition`` unless the order is open, ``ValidationError`` when nothing (or not
     the given lines) is reserved there, and ``Conflict`` when the order changed while the carrier
     booked (the booking and the shipment are then cancelled).
+
+    ``idempotency_key`` is unique among shipments: a repeat returns the first shipment as it is
+    now (still pending if its booking failed: ``book_shipment`` retries it) and ships nothing.
     """
 
     order_id: Id
@@ -1369,6 +1430,7 @@ class ShipOrder(Command):
         default=None,
         description="Parcel weights in kg; one parcel of the goods' weight if omitted.",
     )
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class BookShipment(Command):
@@ -1545,11 +1607,14 @@ class RequestReturn(Command):
     ``receive_return``. ``reason``: 1-200 characters. Raises ``NotFound``,
     ``InvalidStateTransition`` for a cancelled order, and ``ValidationError`` for more units than
     are returnable.
+
+    ``idempotency_key`` is unique among return requests; a repeat returns the first return.
     """
 
     order_id: Id
     lines: Annotated[list[ReturnLineInput], Field(min_length=1, max_length=500)]
     reason: Name
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class ReceiveReturn(Command):
@@ -1561,6 +1626,9 @@ class ReceiveReturn(Command):
     serve backorders. ``refund_method`` defaults to the method the customer paid with. For an
     exchange, what the customer is owed pays for the replacement order first. Raises ``NotFound``,
     and ``InvalidStateTransition`` unless the return is requested.
+
+    ``idempotency_key`` is unique among return receipts; a repeat returns the return as it is now
+    and books nothing (without a key, a second receipt is an ``InvalidStateTransition``).
     """
 
     return_id: Id
@@ -1569,6 +1637,7 @@ class ReceiveReturn(Command):
     refund_method: PaymentMethodName | None = Field(
         default=None, description="Defaults to the method the customer paid with."
     )
+    idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
 
 
 class RejectReturn(Command):

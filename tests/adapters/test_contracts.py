@@ -31,6 +31,7 @@ from ordermgmt.testing.contracts import (
     CatalogContract,
     CustomerRepositoryContract,
     DocumentRepositoriesContract,
+    IdempotencyContract,
     LedgerContract,
     OrderRepositoryContract,
     OutboxContract,
@@ -166,6 +167,10 @@ class TestReadYourWrites(Backends, ReadYourWritesContract):
     pass
 
 
+class TestIdempotency(Backends, IdempotencyContract):
+    pass
+
+
 class TestOutbox(Backends, OutboxContract):
     """Only durable stores have an outbox; the in-memory store publishes directly."""
 
@@ -191,6 +196,7 @@ CONTRACTS = [
     LedgerContract,
     DocumentRepositoriesContract,
     ReadYourWritesContract,
+    IdempotencyContract,
     OutboxContract,
 ]
 

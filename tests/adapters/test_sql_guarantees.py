@@ -67,6 +67,37 @@ def test_one_idempotency_key_sent_by_many_processes_makes_one_order(url: str) ->
     assert oms.availability(workers.SKU).reserved == 2
 
 
+def test_one_payment_key_sent_by_many_processes_books_one_payment(url: str) -> None:
+    """A bank statement line imported by several processes at once pays the order's open
+    invoice once; every process answers with the same payment."""
+    customers = workers.prepare(url, stock=50, customers=1)
+    oms = OrderManagement.from_url(url)
+    placed = oms.place_order(
+        customer_id=customers[0], channel="web", lines=[{"sku": workers.SKU, "quantity": 1}]
+    )
+    oms.issue_invoice(placed.id)  # 119.00
+    barrier = _barrier(PROCESSES)
+    with _pool(PROCESSES) as pool:
+        results = pool.starmap(
+            workers.pay_with_key,
+            [(url, placed.id, "119.00", "stmt-1/line-1", barrier)] * PROCESSES,
+        )
+    assert len({tuple(r) for r in results}) == 1
+    balance = OrderManagement.from_url(url).trial_balance()
+    assert balance.balance("1200", "EUR") == Decimal("119.00")
+    assert balance.balance("1400", "EUR") == Decimal("0.00")
+    assert [i.status for i in oms.order_invoices(placed.id)] == ["paid"]
+
+
+def test_one_delivery_note_sent_by_many_processes_is_received_once(url: str) -> None:
+    workers.prepare(url, stock=1, customers=0)  # MAIN exists
+    barrier = _barrier(PROCESSES)
+    with _pool(PROCESSES) as pool:
+        ids = pool.starmap(workers.receive_with_key, [(url, "LS-9", barrier)] * PROCESSES)
+    assert len(set(ids)) == 1
+    assert OrderManagement.from_url(url).availability(workers.SKU).on_hand == 8
+
+
 def test_concurrent_invoicing_gives_gapless_unique_numbers(url: str) -> None:
     customers = workers.prepare(url, stock=100, customers=4)
     oms = OrderManagement.from_url(url)

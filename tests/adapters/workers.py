@@ -135,3 +135,25 @@ def churn(url: str, customer_id: str, rounds: int, seed: int, barrier: Any) -> d
         except OrderManagementError as error:
             met[error.code] = met.get(error.code, 0) + 1
     return met
+
+
+def pay_with_key(url: str, order_id: str, amount: str, key: str, barrier: Any) -> list[str]:
+    """Record one bank statement line as soon as every worker is ready; the payments booked."""
+    oms = OrderManagement.from_url(url)
+    barrier.wait()
+    paid = oms.record_payment(
+        order_id=order_id,
+        amount=Money(amount, "EUR"),
+        method="bank_transfer",
+        idempotency_key=key,
+    )
+    return [part.id for part in paid.parts]
+
+
+def receive_with_key(url: str, key: str, barrier: Any) -> str:
+    """Book one delivery note as soon as every worker is ready."""
+    oms = OrderManagement.from_url(url)
+    barrier.wait()
+    return oms.receive_stock(
+        sku=SKU, location="MAIN", quantity=7, supplier="Stuhlwerk AG", idempotency_key=key
+    ).id

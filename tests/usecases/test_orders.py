@@ -245,7 +245,6 @@ def test_the_same_key_for_a_different_order_is_a_conflict(
     for attempt in (
         lambda: place(("CHAIR", 4), idempotency_key="po-4711"),
         lambda: place(("CHAIR", 3), idempotency_key="po-4711", channel="phone"),
-        lambda: place(("CHAIR", 3), idempotency_key="po-4711", customer_id=other.id),
     ):
         with pytest.raises(IdempotencyConflict) as caught:
             attempt()
@@ -255,6 +254,26 @@ def test_the_same_key_for_a_different_order_is_a_conflict(
 
     assert len(oms.customer_orders(customer.id)) == 1
     assert oms.customer_orders(other.id) == []
+
+
+def test_order_keys_are_scoped_per_customer(
+    oms: OrderManagement,
+    chair: ProductView,
+    customer: CustomerView,
+    make_customer: Callable[..., CustomerView],
+    place: Place,
+) -> None:
+    """A purchase order number is the customer's: two customers may both send "PO-1001", and
+    each gets their own order, once."""
+    first = place(("CHAIR", 3), idempotency_key="PO-1001")
+    other = make_customer("Someone Else")
+    theirs = place(("CHAIR", 3), idempotency_key="PO-1001", customer_id=other.id)
+    assert theirs.id != first.id
+    assert theirs.customer_id == other.id
+    again = place(("CHAIR", 3), idempotency_key="PO-1001", customer_id=other.id)
+    assert again.id == theirs.id
+    assert [o.id for o in oms.customer_orders(customer.id)] == [first.id]
+    assert [o.id for o in oms.customer_orders(other.id)] == [theirs.id]
 
 
 def test_a_key_from_a_failed_attempt_can_be_used_again(

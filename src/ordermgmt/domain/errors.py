@@ -115,20 +115,27 @@ class DuplicateKey(Conflict):
 
 
 class IdempotencyConflict(Conflict):
-    """An idempotency key was reused for a different request: ``key`` was first used for the
-    order ``existing_order_id``, whose content differs. The same content would have returned
-    that order instead."""
+    """An idempotency key was reused for a different request: ``key`` was first used in
+    ``scope`` (``order``, ``payment``, ``refund``, ``credit_note``, ``supplier_receipt``,
+    ``shipment``, ``return_request``, ``return_receipt``, ``stock_adjustment``, ``stock_move``)
+    for a request whose content differs and which made ``existing_id``. The same content would
+    have returned that result instead. ``existing_order_id`` is ``existing_id`` (the name from
+    when only orders had keys)."""
 
     code = "idempotency_conflict"
 
-    def __init__(self, key: str, existing_order_id: str) -> None:
+    def __init__(self, key: str, existing_id: str, scope: str = "order") -> None:
         super().__init__(
-            f"idempotency key {key!r} was already used for a different order ({existing_order_id})",
+            f"idempotency key {key!r} was already used for a different {scope} request"
+            f" ({existing_id})",
             key=key,
-            existing_order_id=existing_order_id,
+            scope=scope,
+            existing_id=existing_id,
         )
         self.key = key
-        self.existing_order_id = existing_order_id
+        self.scope = scope
+        self.existing_id = existing_id
+        self.existing_order_id = existing_id
 
 
 class ConcurrencyConflict(Conflict):

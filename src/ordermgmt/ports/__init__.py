@@ -18,6 +18,7 @@ from typing import Protocol, Self
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.events import DomainEvent
+from ordermgmt.domain.idempotency import IdempotencyRecord, Scope
 from ordermgmt.domain.inventory import AllocationPolicy, Location, StockItem
 from ordermgmt.domain.invoice import CreditNote, Invoice, InvoicePolicy
 from ordermgmt.domain.ledger import ChartOfAccounts, JournalEntry
@@ -128,8 +129,8 @@ class StockRepository(Protocol):
 
 class OrderRepository(Protocol):
     """Orders with their lines, reservations and backorders, by id, human number or
-    idempotency key. Changes are checked optimistically by version; number and idempotency
-    key are unique."""
+    idempotency key. Changes are checked optimistically by version; the number is unique, and
+    the idempotency key is unique per customer."""
 
     def get(self, order_id: str) -> Order:
         """The order; raises ``NotFound``. Saving it later raises ``ConcurrencyConflict`` if
@@ -140,12 +141,14 @@ class OrderRepository(Protocol):
         """The order with this human number; raises ``NotFound``."""
         ...
 
-    def find_by_idempotency_key(self, key: str) -> Order | None:
-        """The order placed with this idempotency key, or None."""
+    def find_by_idempotency_key(self, customer_id: str, key: str) -> Order | None:
+        """The order the customer placed with this idempotency key, or None. Keys are scoped
+        per customer (a purchase order number): two customers may use the same key."""
         ...
 
     def add(self, order: Order) -> None:
-        """Store a new order. A duplicate id, number or idempotency key raises ``Conflict``
+        """Store a new order. A duplicate id, number or (customer, idempotency key) raises
+        ``Conflict``
         here or, at the latest, at commit; a duplicate idempotency key found at commit raises
         ``DuplicateKey`` with ``kind == "idempotency key"`` (``place_order`` then answers
         with the order that won)."""
@@ -196,6 +199,10 @@ class RequisitionRepository(Protocol):
 class ReceiptRepository(Protocol):
     """Supplier receipts (Wareneingang): append-only, so there is nothing to conflict on."""
 
+    def get(self, receipt_id: str) -> SupplierReceipt:
+        """The receipt; raises ``NotFound``."""
+        ...
+
     def add(self, receipt: SupplierReceipt) -> None:
         """Store a supplier receipt (receipts are never changed)."""
         ...
@@ -232,6 +239,11 @@ class LedgerRepository(Protocol):
         """Entries in posting order (only those with ``reference``, if given)."""
         ...
 
+    def entries_since(self, at: datetime) -> list[JournalEntry]:
+        """Entries posted at or after ``at``, in posting order (reports as of a past date
+        undo what came after it)."""
+        ...
+
 
 class InvoiceRepository(Protocol):
     """Issued invoices by id or number. Only their money side (paid, credited, refunded) and
@@ -266,6 +278,10 @@ class InvoiceRepository(Protocol):
 class CreditNoteRepository(Protocol):
     """Issued credit notes: append-only; numbers are unique."""
 
+    def get(self, note_id: str) -> CreditNote:
+        """The credit note; raises ``NotFound``."""
+        ...
+
     def add(self, note: CreditNote) -> None:
         """Store a new credit note; raises ``Conflict`` if its id or number exists."""
         ...
@@ -278,9 +294,17 @@ class CreditNoteRepository(Protocol):
         """Credit notes of an order, oldest first."""
         ...
 
+    def list_issued_since(self, at: datetime) -> list[CreditNote]:
+        """Credit notes issued at or after ``at``, oldest first."""
+        ...
+
 
 class PaymentRepository(Protocol):
     """Payments, prepayments, cash sales and refunds: append-only."""
+
+    def get(self, payment_id: str) -> Payment:
+        """The payment or refund; raises ``NotFound``."""
+        ...
 
     def add(self, payment: Payment) -> None:
         """Store a payment or refund (never changed afterwards)."""
@@ -322,6 +346,22 @@ class ReturnRepository(Protocol):
 
     def list_for_order(self, order_id: str) -> list[ReturnRequest]:
         """The order's returns, oldest first."""
+        ...
+
+
+class IdempotencyRepository(Protocol):
+    """What commands sent with an idempotency key did the first time, by (scope, key).
+    Append-only: a record is never changed or removed."""
+
+    def find(self, scope: Scope, key: str) -> IdempotencyRecord | None:
+        """The record of ``key`` in ``scope`` (also one added in this unit of work), or None."""
+        ...
+
+    def add(self, record: IdempotencyRecord) -> None:
+        """Store a record with the command's effect. A (scope, key) added twice in this unit of
+        work raises ``Conflict``; one another unit of work stored first raises ``DuplicateKey``
+        with ``kind == "idempotency key"``, here or at the latest at commit: of concurrent
+        commands with one key, exactly one commits."""
         ...
 
 
@@ -402,6 +442,11 @@ class UnitOfWork(Protocol):
     @property
     def shipments(self) -> ShipmentRepository:
         """Shipments with their tracking."""
+        ...
+
+    @property
+    def idempotency(self) -> IdempotencyRepository:
+        """What commands sent with an idempotency key did, by (scope, key)."""
         ...
 
     @property

@@ -59,6 +59,7 @@ from ordermgmt.domain.events import (
     OrderPlaced,
     StockReserved,
 )
+from ordermgmt.domain.idempotency import IdempotencyRecord, Scope
 from ordermgmt.domain.ids import CustomerId, OrderId, ReceiptId, RequisitionId
 from ordermgmt.domain.inventory import Location
 from ordermgmt.domain.invoice import CreditNote, Invoice, Settlement, document_line
@@ -90,6 +91,7 @@ __all__ = [
     "CatalogContract",
     "CustomerRepositoryContract",
     "DocumentRepositoriesContract",
+    "IdempotencyContract",
     "LedgerContract",
     "OrderRepositoryContract",
     "OutboxContract",
@@ -621,7 +623,7 @@ class UnitOfWorkContract(_Contract):
             first = uow.orders.get("O-1")
             assert uow.orders.get("O-1") is first
             assert uow.orders.get_by_number("SO-000001") is first
-            assert uow.orders.find_by_idempotency_key("key-1") is first
+            assert uow.orders.find_by_idempotency_key("C-1", "key-1") is first
             assert uow.orders.list_for_customer("C-1") == [first]
             assert uow.orders.list_for_customer("C-1")[0] is first
             assert uow.orders.list_reserving("SKU-1", "MAIN")[0] is first
@@ -813,7 +815,9 @@ class UnitOfWorkContract(_Contract):
 
         def look(event: DomainEvent) -> None:
             with uow_factory() as reader:
-                seen_by_subscriber.append(reader.orders.find_by_idempotency_key("k-1") is not None)
+                seen_by_subscriber.append(
+                    reader.orders.find_by_idempotency_key("C-1", "k-1") is not None
+                )
 
         publisher.subscribe(look, OrderPlaced)
         with uow_factory() as uow:
@@ -1105,7 +1109,7 @@ class OrderRepositoryContract(_Contract):
                 uow.orders.get("O-404")
             with pytest.raises(NotFound):
                 uow.orders.get_by_number("SO-404404")
-            assert uow.orders.find_by_idempotency_key("never-used") is None
+            assert uow.orders.find_by_idempotency_key("C-1", "never-used") is None
 
     def test_orders_come_back_as_they_were_stored(self, uow_factory: UnitOfWorkFactory) -> None:
         order = _rich_order()
@@ -1113,7 +1117,7 @@ class OrderRepositoryContract(_Contract):
         with uow_factory() as uow:
             assert uow.orders.get("O-RICH") == order
             assert uow.orders.get_by_number("SO-000042") == order
-            assert uow.orders.find_by_idempotency_key("po-4711") == order
+            assert uow.orders.find_by_idempotency_key("C-B2B", "po-4711") == order
 
     def test_orders_added_in_this_unit_of_work_are_found_by_number_and_key(
         self, uow_factory: UnitOfWorkFactory
@@ -1122,7 +1126,7 @@ class OrderRepositoryContract(_Contract):
         with uow_factory() as uow:
             uow.orders.add(order)
             assert uow.orders.get_by_number("SO-000001") is order
-            assert uow.orders.find_by_idempotency_key("k-1") is order
+            assert uow.orders.find_by_idempotency_key("C-1", "k-1") is order
 
     def test_orders_add_refuses_a_taken_id(self, uow_factory: UnitOfWorkFactory) -> None:
         _commit(uow_factory, lambda uow: uow.orders.add(_order("O-1", "SO-000001")))
@@ -1145,9 +1149,22 @@ class OrderRepositoryContract(_Contract):
         with pytest.raises(Conflict):
             _commit(uow_factory, lambda uow: uow.orders.add(_order("O-2", "SO-000002", key="k-1")))
         with uow_factory() as uow:
-            assert uow.orders.find_by_idempotency_key("k-1") == uow.orders.get("O-1")
+            assert uow.orders.find_by_idempotency_key("C-1", "k-1") == uow.orders.get("O-1")
             with pytest.raises(NotFound):
                 uow.orders.get("O-2")
+
+    def test_orders_idempotency_keys_are_scoped_per_customer(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        _commit(uow_factory, lambda uow: uow.orders.add(_order("O-1", "SO-000001", key="PO-1")))
+        _commit(
+            uow_factory,
+            lambda uow: uow.orders.add(_order("O-2", "SO-000002", "C-2", key="PO-1")),
+        )
+        with uow_factory() as uow:
+            assert uow.orders.find_by_idempotency_key("C-1", "PO-1") == uow.orders.get("O-1")
+            assert uow.orders.find_by_idempotency_key("C-2", "PO-1") == uow.orders.get("O-2")
+            assert uow.orders.find_by_idempotency_key("C-3", "PO-1") is None
 
     def test_orders_add_refuses_an_id_twice_in_one_unit_of_work(
         self, uow_factory: UnitOfWorkFactory
@@ -1456,6 +1473,72 @@ class SequenceContract(_Contract):
                 lambda uow: uow.customers.add(_customer()),
             )
         assert _read(uow_factory, lambda uow: uow.sequences.next_value("invoice")) == 1
+
+
+# -- idempotency records ------------------------------------------------------------------------
+
+
+def _record(
+    key: str = "k-1", scope: Scope = Scope.PAYMENT, ids: tuple[str, ...] = ("P-1",)
+) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        scope=scope, key=key, fingerprint=f"{{'key': '{key}'}}", result_ids=ids, recorded_at=T0
+    )
+
+
+class IdempotencyContract(_Contract):
+    """:class:`~ordermgmt.ports.IdempotencyRepository`: one record per (scope, key), stored
+    with the unit of work's other changes or not at all."""
+
+    def test_idempotency_records_come_back_as_stored(self, uow_factory: UnitOfWorkFactory) -> None:
+        record = _record(ids=("P-1", "P-2"))
+        with uow_factory() as uow:
+            assert uow.idempotency.find(Scope.PAYMENT, "k-1") is None
+            uow.idempotency.add(record)
+            assert uow.idempotency.find(Scope.PAYMENT, "k-1") == record
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.idempotency.find(Scope.PAYMENT, "k-1") == record
+            assert uow.idempotency.find(Scope.REFUND, "k-1") is None
+
+    def test_idempotency_one_key_in_several_scopes(self, uow_factory: UnitOfWorkFactory) -> None:
+        _commit(uow_factory, lambda uow: uow.idempotency.add(_record()))
+        _commit(uow_factory, lambda uow: uow.idempotency.add(_record(scope=Scope.REFUND)))
+        with uow_factory() as uow:
+            found = uow.idempotency.find(Scope.REFUND, "k-1")
+            assert found is not None
+            assert found.scope is Scope.REFUND
+
+    def test_idempotency_a_used_key_is_refused(self, uow_factory: UnitOfWorkFactory) -> None:
+        _commit(uow_factory, lambda uow: uow.idempotency.add(_record()))
+        with pytest.raises(Conflict):
+            _commit(uow_factory, lambda uow: uow.idempotency.add(_record(ids=("P-9",))))
+        with pytest.raises(Conflict):
+            _commit(
+                uow_factory,
+                lambda uow: uow.idempotency.add(_record("k-2")),
+                lambda uow: uow.idempotency.add(_record("k-2")),
+            )
+        with uow_factory() as uow:
+            found = uow.idempotency.find(Scope.PAYMENT, "k-1")
+            assert found is not None
+            assert found.result_ids == ("P-1",)
+            assert uow.idempotency.find(Scope.PAYMENT, "k-2") is None
+
+    def test_idempotency_records_vanish_with_their_unit_of_work(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        with pytest.raises(_Abandoned):
+            _abandon(uow_factory, lambda uow: uow.idempotency.add(_record()))
+        with pytest.raises(Conflict):  # the effect is refused: the record goes with it
+            _commit(
+                uow_factory,
+                lambda uow: uow.customers.add(_customer()),
+                lambda uow: uow.idempotency.add(_record()),
+                lambda uow: uow.customers.add(_customer()),
+            )
+        with uow_factory() as uow:
+            assert uow.idempotency.find(Scope.PAYMENT, "k-1") is None
 
 
 # -- the ledger ---------------------------------------------------------------------------------
@@ -2111,6 +2194,7 @@ class StorageContract(
     LedgerContract,
     DocumentRepositoriesContract,
     ReadYourWritesContract,
+    IdempotencyContract,
 ):
     """Every repository and unit-of-work contract at once (the outbox is extra: see
     :class:`OutboxContract`)."""

@@ -11,15 +11,14 @@ against receivables; refunds pay receivables (or prepayments) back out of cash o
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from ordermgmt.domain.customer import Customer, PaymentPreference
 from ordermgmt.domain.errors import (
     CurrencyMismatch,
     NotificationError,
-    Overpayment,
     ValidationError,
 )
 from ordermgmt.domain.events import (
@@ -30,6 +29,7 @@ from ordermgmt.domain.events import (
     PaymentReceived,
     RefundPaid,
 )
+from ordermgmt.domain.idempotency import Scope
 from ordermgmt.domain.invoice import (
     CreditNote,
     DocumentLine,
@@ -46,10 +46,8 @@ from ordermgmt.domain.money import Money, round_amount
 from ordermgmt.domain.order import Order, OrderStatus, PaymentStatus, tax_subtotals
 from ordermgmt.domain.payment import Payment, PaymentKind, PaymentMethod
 from ordermgmt.messages import (
-    AgingBucketView,
     CreditNoteView,
     GetInvoice,
-    GetReceivablesAging,
     GetTrialBalance,
     InvoiceView,
     IssueCreditNote,
@@ -57,19 +55,16 @@ from ordermgmt.messages import (
     JournalEntryView,
     ListJournal,
     ListOrderInvoices,
-    ListOverdueInvoices,
-    OverdueInvoiceView,
     PaymentView,
     PayRefund,
     PostingView,
-    ReceivablesAgingView,
-    RecordPayment,
     ResendInvoice,
     TrialBalanceLine,
     TrialBalanceView,
 )
 from ordermgmt.ports import Dependencies, Message, UnitOfWork
 from ordermgmt.ports.guard import call_outside
+from ordermgmt.usecases.idempotency import once, recall, remember
 from ordermgmt.usecases.views import credit_note_view, invoice_view, payment_view
 
 log = logging.getLogger("ordermgmt.accounting")
@@ -509,122 +504,9 @@ def _payment(
     return payment
 
 
-def record_payment(deps: Dependencies, cmd: RecordPayment) -> PaymentView:
-    with deps.uow() as uow:
-        at = deps.clock.now()
-        chart = deps.settings.chart
-        if cmd.invoice_id is not None:
-            invoice = uow.invoices.get(cmd.invoice_id)
-            order = uow.orders.get(invoice.order_id)
-            _same_currency(cmd.amount, invoice.currency)
-            invoice.apply_payment(cmd.amount)
-            entry = EntryBuilder(invoice.currency)
-            entry.debit(chart.cash_account(cmd.method), cmd.amount)
-            entry.credit(chart.receivables, cmd.amount)
-            payment = _payment(
-                deps,
-                kind=PaymentKind.PAYMENT,
-                order=order,
-                invoice_id=invoice.id,
-                amount=cmd.amount,
-                method=cmd.method,
-                reference=cmd.reference,
-                at=at,
-            )
-            post(
-                uow,
-                deps,
-                entry,
-                description=f"Payment for {invoice.number}",
-                reference=invoice.number,
-                at=at,
-            )
-        else:
-            assert cmd.order_id is not None  # guaranteed by RecordPayment's validator
-            order = uow.orders.get(cmd.order_id)
-            payment = _order_payment(uow, deps, order, cmd, at)
-        uow.payments.add(payment)
-        refresh_order(uow, order, at)
-        customer = uow.customers.get(order.customer_id)
-        release_credit_holds(uow, customer, at)
-        receipt = None
-        if payment.kind is PaymentKind.CASH_SALE:  # the customer gets the paid invoice
-            sold = uow.invoices.get(payment.invoice_id)
-            receipt = (sold, _invoice_message(sold, customer))
-        uow.commit()
-    if receipt is not None:
-        _send(deps, *receipt)
-    return payment_view(payment)
-
-
 def _same_currency(amount: Money, currency: str) -> None:
     if amount.currency != currency:
         raise CurrencyMismatch(currency, amount.currency, "amount")
-
-
-def _order_payment(
-    uow: UnitOfWork, deps: Dependencies, order: Order, cmd: RecordPayment, at: datetime
-) -> Payment:
-    """Money for an order before its invoice: a cash sale if it pays the whole order of a
-    cash-sale customer, otherwise a prepayment held for the order."""
-    if order.status is OrderStatus.CANCELLED:
-        raise ValidationError("order_id", order.id, f"order {order.number} is cancelled")
-    _same_currency(cmd.amount, order.currency)
-    chart = deps.settings.chart
-    customer = uow.customers.get(order.customer_id)
-    lines = invoice_lines(order, InvoicePolicy.ON_ORDER)
-    uninvoiced = document_total(lines, order.currency) if lines else Money.zero(order.currency)
-    held = order.prepaid + cmd.amount
-    if held > uninvoiced:
-        raise Overpayment(order.number, cmd.amount, uninvoiced - order.prepaid)
-    if customer.payment_preference in CASH_SALE_PREFERENCES and held == uninvoiced and lines:
-        invoice = _new_invoice(uow, deps, order, customer, lines, Settlement.CASH_SALE, at)
-        invoice.paid = invoice.total
-        entry = EntryBuilder(order.currency)
-        entry.debit(chart.cash_account(cmd.method), cmd.amount)
-        entry.debit(chart.customer_prepayments, order.prepaid)
-        _credit_sales(entry, deps, lines, order.currency)
-        post(
-            uow,
-            deps,
-            entry,
-            description=f"Cash sale {invoice.number}",
-            reference=invoice.number,
-            at=at,
-        )
-        order.prepaid_amount = Decimal(0)
-        return _payment(
-            deps,
-            kind=PaymentKind.CASH_SALE,
-            order=order,
-            invoice_id=invoice.id,
-            amount=cmd.amount,
-            method=cmd.method,
-            reference=cmd.reference,
-            at=at,
-        )
-    entry = EntryBuilder(order.currency)
-    entry.debit(chart.cash_account(cmd.method), cmd.amount)
-    entry.credit(chart.customer_prepayments, cmd.amount)
-    post(
-        uow,
-        deps,
-        entry,
-        description=f"Prepayment for {order.number}",
-        reference=order.number,
-        at=at,
-    )
-    order.prepaid_amount += cmd.amount.amount
-    return _payment(
-        deps,
-        kind=PaymentKind.PREPAYMENT,
-        order=order,
-        invoice_id="",
-        amount=cmd.amount,
-        method=cmd.method,
-        reference=cmd.reference,
-        at=at,
-    )
 
 
 # -- credit notes and refunds ------------------------------------------------------------------
@@ -848,7 +730,15 @@ def _original_method(uow: UnitOfWork, order: Order) -> str:
 
 
 def issue_credit_note(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteView:
+    """Credit an invoice; once per ``idempotency_key`` (a repeat returns the first note)."""
+    return once(cmd, lambda: _credit_once(deps, cmd))
+
+
+def _credit_once(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteView:
     with deps.uow() as uow:
+        record = recall(uow, Scope.CREDIT_NOTE, cmd)
+        if record is not None:
+            return credit_note_view(uow.credit_notes.get(record.result_ids[0]))
         at = deps.clock.now()
         invoice = uow.invoices.get(cmd.invoice_id)
         order = uow.orders.get(invoice.order_id)
@@ -859,6 +749,7 @@ def issue_credit_note(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteVie
         if cmd.refund:
             refund_in(uow, deps, invoice, order, None, None, "credit note " + note.number, at)
         refresh_order(uow, order, at)
+        remember(uow, deps, Scope.CREDIT_NOTE, cmd, [note.id])
         uow.commit()
     return credit_note_view(note)
 
@@ -891,7 +782,15 @@ def _credit_quantities(uow: UnitOfWork, invoice: Invoice, cmd: IssueCreditNote) 
 
 
 def pay_refund(deps: Dependencies, cmd: PayRefund) -> PaymentView:
+    """Pay out a refund due; once per ``idempotency_key`` (a repeat returns the first)."""
+    return once(cmd, lambda: _refund_once(deps, cmd))
+
+
+def _refund_once(deps: Dependencies, cmd: PayRefund) -> PaymentView:
     with deps.uow() as uow:
+        record = recall(uow, Scope.REFUND, cmd)
+        if record is not None:
+            return payment_view(uow.payments.get(record.result_ids[0]))
         at = deps.clock.now()
         invoice = uow.invoices.get(cmd.invoice_id)
         order = uow.orders.get(invoice.order_id)
@@ -901,6 +800,7 @@ def pay_refund(deps: Dependencies, cmd: PayRefund) -> PaymentView:
                 "invoice_id", cmd.invoice_id, f"no refund is due on {invoice.number}"
             )
         refresh_order(uow, order, at)
+        remember(uow, deps, Scope.REFUND, cmd, [payment.id])
         uow.commit()
     return payment_view(payment)
 
@@ -967,58 +867,3 @@ def list_journal(deps: Dependencies, query: ListJournal) -> list[JournalEntryVie
             )
             for e in uow.ledger.entries(query.reference)
         ]
-
-
-def _overdue(invoices: Iterable[Invoice], as_of: date) -> list[tuple[Invoice, int]]:
-    return [(i, (as_of - i.due_date).days) for i in invoices if i.outstanding.amount > 0]
-
-
-def list_overdue_invoices(
-    deps: Dependencies, query: ListOverdueInvoices
-) -> list[OverdueInvoiceView]:
-    """The dunning list: unpaid invoices past their due date, most overdue first."""
-    with deps.uow() as uow:
-        rows = []
-        for invoice, days in _overdue(uow.invoices.list_unsettled(), query.as_of):
-            if days <= 0:
-                continue
-            customer = uow.customers.get(invoice.customer_id)
-            rows.append(
-                OverdueInvoiceView(
-                    customer_id=customer.id,
-                    customer_name=customer.name,
-                    invoice_id=invoice.id,
-                    invoice_number=invoice.number,
-                    due_date=invoice.due_date,
-                    days_overdue=days,
-                    outstanding=invoice.outstanding,
-                )
-            )
-    return sorted(rows, key=lambda r: (-r.days_overdue, r.invoice_number))
-
-
-def receivables_aging(deps: Dependencies, query: GetReceivablesAging) -> ReceivablesAgingView:
-    """Open receivables by days past due: not yet due, 1-30, 31-60, 61-90, over 90."""
-    buckets: dict[str, list[Decimal]] = {}
-    with deps.uow() as uow:
-        for invoice, days in _overdue(uow.invoices.list_unsettled(), query.as_of):
-            row = buckets.setdefault(invoice.currency, [Decimal(0)] * 5)
-            index = (
-                0 if days <= 0 else 1 if days <= 30 else 2 if days <= 60 else 3 if days <= 90 else 4
-            )
-            row[index] += invoice.outstanding.amount
-    return ReceivablesAgingView(
-        as_of=query.as_of,
-        buckets=tuple(
-            AgingBucketView(
-                currency=currency,
-                current=round_amount(row[0], currency),
-                days_1_30=round_amount(row[1], currency),
-                days_31_60=round_amount(row[2], currency),
-                days_61_90=round_amount(row[3], currency),
-                over_90=round_amount(row[4], currency),
-                total=round_amount(sum(row, Decimal(0)), currency),
-            )
-            for currency, row in sorted(buckets.items())
-        ),
-    )

@@ -32,6 +32,7 @@ from ordermgmt.domain.events import (
     ShipmentDelivered,
     ShipmentTracked,
 )
+from ordermgmt.domain.idempotency import Scope
 from ordermgmt.domain.order import Order, OrderStatus
 from ordermgmt.domain.shipment import (
     Booking,
@@ -62,6 +63,7 @@ from ordermgmt.messages import (
 from ordermgmt.ports import CarrierPort, Dependencies, UnitOfWork
 from ordermgmt.ports.guard import call_outside
 from ordermgmt.usecases.accounting import post_transfer, refresh_order
+from ordermgmt.usecases.idempotency import once, recall, remember
 from ordermgmt.usecases.stock_locks import consume_for
 
 T = TypeVar("T")
@@ -145,8 +147,17 @@ def _plan(uow: UnitOfWork, order: Order, cmd: ShipOrder) -> tuple[str, list[Ship
 
 
 def ship_order(deps: Dependencies, cmd: ShipOrder) -> ShipmentView:
+    """Create the shipment, then book the carrier; once per ``idempotency_key`` (a repeat
+    returns the first shipment as it is now)."""
     _carrier(deps, cmd.carrier)
+    return once(cmd, lambda: _ship_once(deps, cmd))
+
+
+def _ship_once(deps: Dependencies, cmd: ShipOrder) -> ShipmentView:
     with deps.uow() as uow:
+        record = recall(uow, Scope.SHIPMENT, cmd)
+        if record is not None:
+            return shipment_view(uow.shipments.get(record.result_ids[0]))
         at = deps.clock.now()
         order = uow.orders.get(cmd.order_id)
         location, lines = _plan(uow, order, cmd)
@@ -179,6 +190,7 @@ def ship_order(deps: Dependencies, cmd: ShipOrder) -> ShipmentView:
         )
         uow.shipments.add(shipment)
         request = _request(uow, shipment)
+        remember(uow, deps, Scope.SHIPMENT, cmd, [shipment.id])
         uow.commit()
     return _book(deps, shipment, request)
 

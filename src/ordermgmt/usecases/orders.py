@@ -168,7 +168,7 @@ def place_order(deps: Dependencies, cmd: PlaceOrder) -> OrderView:
 def _place_once(deps: Dependencies, cmd: PlaceOrder) -> OrderView:
     with deps.uow() as uow:
         if cmd.idempotency_key is not None:
-            existing = uow.orders.find_by_idempotency_key(cmd.idempotency_key)
+            existing = uow.orders.find_by_idempotency_key(cmd.customer_id, cmd.idempotency_key)
             if existing is not None:
                 if existing.request_fingerprint != cmd.fingerprint():
                     raise IdempotencyConflict(cmd.idempotency_key, existing.id)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ordermgmt.domain.errors import InvalidStateTransition, ValidationError
 from ordermgmt.domain.events import ReturnReceived, ReturnRequested
+from ordermgmt.domain.idempotency import Scope
 from ordermgmt.domain.invoice import Invoice, InvoicePolicy
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.money import Money
@@ -35,6 +36,7 @@ from ordermgmt.usecases.accounting import (
     refund_in,
     refund_prepayment_in,
 )
+from ordermgmt.usecases.idempotency import once, recall, remember
 from ordermgmt.usecases.orders import place_in
 from ordermgmt.usecases.replenishment import (
     ensure_location,
@@ -108,9 +110,18 @@ def _request_in(
 
 
 def request_return(deps: Dependencies, cmd: RequestReturn) -> ReturnView:
+    """Open an RMA; once per ``idempotency_key`` (a repeat returns the first return)."""
+    return once(cmd, lambda: _request_once(deps, cmd))
+
+
+def _request_once(deps: Dependencies, cmd: RequestReturn) -> ReturnView:
     with deps.uow() as uow:
+        record = recall(uow, Scope.RETURN_REQUEST, cmd)
+        if record is not None:
+            return return_view(uow.returns.get(record.result_ids[0]))
         order = uow.orders.get(cmd.order_id)
         request = _request_in(uow, deps, order, cmd.lines, cmd.reason, deps.clock.now())
+        remember(uow, deps, Scope.RETURN_REQUEST, cmd, [request.id])
         uow.commit()
     return return_view(request)
 
@@ -129,8 +140,16 @@ def _home_location(uow: UnitOfWork, order: Order, line_no: int) -> str:
 
 def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
     """Goods are back: restock or write off, credit what was invoiced, refund what was paid
-    (or, for an exchange, carry the money over to the replacement order)."""
+    (or, for an exchange, carry the money over to the replacement order); once per
+    ``idempotency_key`` (a repeat returns the return as it is now)."""
+    return once(cmd, lambda: _receive_return_once(deps, cmd))
+
+
+def _receive_return_once(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
     with deps.uow() as uow:
+        record = recall(uow, Scope.RETURN_RECEIPT, cmd)
+        if record is not None:
+            return return_view(uow.returns.get(record.result_ids[0]))
         at = deps.clock.now()
         request = uow.returns.get(cmd.return_id)
         order = uow.orders.get(request.order_id)
@@ -187,6 +206,7 @@ def receive_return(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
             )
         )
         refresh_order(uow, order, at)
+        remember(uow, deps, Scope.RETURN_RECEIPT, cmd, [request.id])
         uow.commit()
     return return_view(request)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ordermgmt.domain.errors import NotFound, ValidationError
 from ordermgmt.domain.events import StockAdjusted, StockMoved
+from ordermgmt.domain.idempotency import Scope
 from ordermgmt.domain.inventory import MAX_ON_HAND, Location, StockItem
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.purchasing import SupplierReceipt
@@ -26,6 +27,7 @@ from ordermgmt.messages import (
 )
 from ordermgmt.ports import Dependencies, UnitOfWork
 from ordermgmt.usecases.accounting import post
+from ordermgmt.usecases.idempotency import once, recall, remember
 from ordermgmt.usecases.replenishment import (
     Replenisher,
     ensure_location,
@@ -65,8 +67,31 @@ def _availability(uow: UnitOfWork, sku: str) -> AvailabilityView:
 
 
 def receive_stock(deps: Dependencies, cmd: ReceiveStock) -> ReceiptView:
-    """Record a supplier delivery, serve backorders oldest first, close the open requisition."""
+    """Record a supplier delivery, serve backorders oldest first, close the open requisition;
+    once per ``idempotency_key`` (a repeat returns the first receipt, serving nothing)."""
+    return once(cmd, lambda: _receive_once(deps, cmd))
+
+
+def _receipt_view(uow: UnitOfWork, receipt: SupplierReceipt, served: int) -> ReceiptView:
+    return ReceiptView(
+        id=receipt.id,
+        supplier=receipt.supplier,
+        sku=receipt.sku,
+        location=receipt.location,
+        quantity=receipt.quantity,
+        reference=receipt.reference,
+        received_at=receipt.received_at,
+        unit_cost=receipt.unit_cost,
+        backorders_served=served,
+        availability=_availability(uow, receipt.sku),
+    )
+
+
+def _receive_once(deps: Dependencies, cmd: ReceiveStock) -> ReceiptView:
     with deps.uow() as uow:
+        record = recall(uow, Scope.SUPPLIER_RECEIPT, cmd)
+        if record is not None:
+            return _receipt_view(uow, uow.receipts.get(record.result_ids[0]), 0)
         _require_product(uow, cmd.sku)
         ensure_location(uow, cmd.location)
         now = deps.clock.now()
@@ -103,18 +128,8 @@ def receive_stock(deps: Dependencies, cmd: ReceiveStock) -> ReceiptView:
         replenisher = Replenisher(uow, deps, now)
         replenisher.check_reorder_point(item)
         replenisher.after_backorder([cmd.sku])
-        view = ReceiptView(
-            id=receipt.id,
-            supplier=receipt.supplier,
-            sku=receipt.sku,
-            location=receipt.location,
-            quantity=receipt.quantity,
-            reference=receipt.reference,
-            received_at=receipt.received_at,
-            unit_cost=receipt.unit_cost,
-            backorders_served=served,
-            availability=_availability(uow, cmd.sku),
-        )
+        remember(uow, deps, Scope.SUPPLIER_RECEIPT, cmd, [receipt.id])
+        view = _receipt_view(uow, receipt, served)
         uow.commit()
     submit_requisitions(deps, replenisher.raised)
     return view
@@ -148,7 +163,14 @@ def _serve_from_elsewhere(uow: UnitOfWork, sku: str, short_at: str, at: datetime
 
 
 def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
+    """Correct stock; once per ``idempotency_key`` (a repeat changes nothing)."""
+    return once(cmd, lambda: _adjust_once(deps, cmd))
+
+
+def _adjust_once(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
     with deps.uow() as uow:
+        if recall(uow, Scope.STOCK_ADJUSTMENT, cmd) is not None:
+            return _availability(uow, cmd.sku)
         _require_product(uow, cmd.sku)
         ensure_location(uow, cmd.location)
         now = deps.clock.now()
@@ -166,8 +188,11 @@ def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
                 "change", cmd.change, f"would leave {new_on_hand} on hand at {cmd.location}"
             )
         change = new_on_hand - item.on_hand
-        if change == 0:
-            return _availability(uow, cmd.sku)
+        remember(uow, deps, Scope.STOCK_ADJUSTMENT, cmd, [f"{cmd.sku}@{cmd.location}"])
+        if change == 0:  # a count that finds what was expected: nothing moves
+            view = _availability(uow, cmd.sku)
+            uow.commit()
+            return view
         before = item.available
         replenisher = Replenisher(uow, deps, now)
         if new_on_hand < item.reserved:
@@ -196,7 +221,14 @@ def adjust_stock(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
 
 
 def move_stock(deps: Dependencies, cmd: MoveStock) -> AvailabilityView:
+    """Move unreserved units; once per ``idempotency_key`` (a repeat changes nothing)."""
+    return once(cmd, lambda: _move_once(deps, cmd))
+
+
+def _move_once(deps: Dependencies, cmd: MoveStock) -> AvailabilityView:
     with deps.uow() as uow:
+        if recall(uow, Scope.STOCK_MOVE, cmd) is not None:
+            return _availability(uow, cmd.sku)
         _require_product(uow, cmd.sku)
         ensure_location(uow, cmd.to_location)
         if uow.locations.find(cmd.from_location) is None:
@@ -224,6 +256,7 @@ def move_stock(deps: Dependencies, cmd: MoveStock) -> AvailabilityView:
         serve_backorders(uow, target, now)
         replenisher = Replenisher(uow, deps, now)
         replenisher.after_decrease(source, before)
+        remember(uow, deps, Scope.STOCK_MOVE, cmd, [f"{cmd.sku}@{cmd.to_location}"])
         view = _availability(uow, cmd.sku)
         uow.commit()
     submit_requisitions(deps, replenisher.raised)

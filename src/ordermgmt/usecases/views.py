@@ -18,6 +18,7 @@ from ordermgmt.messages import (
     InvoiceView,
     LocationStockView,
     OrderView,
+    PaymentPartView,
     PaymentView,
     ProductView,
     RequisitionView,
@@ -68,5 +69,19 @@ def credit_note_view(note: CreditNote) -> CreditNoteView:
     return CreditNoteView.model_validate(note)
 
 
-def payment_view(payment: Payment) -> PaymentView:
-    return PaymentView.model_validate(payment)
+def payment_view(payment: Payment, *more: Payment) -> PaymentView:
+    """The view of ``payment``; with ``more``, of one receipt booked as several payments (the
+    amount is their sum, ``parts`` lists them all)."""
+    parts = (payment, *more)
+    amount = payment.amount
+    for part in more:
+        amount = amount + part.amount
+    return PaymentView.model_validate(payment).model_copy(
+        update={
+            "amount": amount,
+            "parts": tuple(
+                PaymentPartView(id=p.id, kind=p.kind, invoice_id=p.invoice_id, amount=p.amount)
+                for p in parts
+            ),
+        }
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
@@ -19,8 +20,9 @@ from ordermgmt.adapters.system import UuidIdGenerator
 from ordermgmt.domain.base import Aggregate, committed_events
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Customer
-from ordermgmt.domain.errors import ConcurrencyConflict, Conflict, NotFound
+from ordermgmt.domain.errors import ConcurrencyConflict, Conflict, DuplicateKey, NotFound
 from ordermgmt.domain.events import DomainEvent
+from ordermgmt.domain.idempotency import IdempotencyRecord, Scope
 from ordermgmt.domain.inventory import Location, StockItem
 from ordermgmt.domain.invoice import CreditNote, Invoice
 from ordermgmt.domain.ledger import JournalEntry, Side
@@ -49,7 +51,7 @@ class InMemoryStore:
         self.stock_locations: dict[str, set[str]] = {}
         self.orders: dict[str, Order] = {}
         self.order_numbers: dict[str, str] = {}
-        self.order_keys: dict[str, str] = {}
+        self.order_keys: dict[tuple[str, str], str] = {}
         self.customer_orders: dict[str, list[str]] = {}
         self.customer_active: dict[str, set[str]] = {}
         self.backordered: dict[str, set[str]] = {}
@@ -73,6 +75,7 @@ class InMemoryStore:
         self.returns: dict[str, ReturnRequest] = {}
         #: (kind, index name, key) -> ids, in insertion order; indexed fields never change.
         self.index: dict[tuple[str, str, str], list[str]] = {}
+        self.idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
 
     # -- index upkeep for orders ------------------------------------------------------------
 
@@ -87,7 +90,7 @@ class InMemoryStore:
         if previous is None:
             self.order_numbers[order.number] = order.id
             if order.idempotency_key is not None:
-                self.order_keys[order.idempotency_key] = order.id
+                self.order_keys[(order.customer_id, order.idempotency_key)] = order.id
             self.customer_orders.setdefault(order.customer_id, []).append(order.id)
             old_back: set[str] = set()
             old_res: set[tuple[str, str]] = set()
@@ -258,23 +261,31 @@ class _Orders(_Repository[str, Order]):
             raise NotFound("order", number)
         return self._get(order_id)
 
-    def find_by_idempotency_key(self, key: str) -> Order | None:
-        order_id = self._uow.store.order_keys.get(key)
+    def find_by_idempotency_key(self, customer_id: str, key: str) -> Order | None:
+        order_id = self._uow.store.order_keys.get((customer_id, key))
         if order_id is not None:
             return self._get(order_id)
-        return next((o for o in self.loaded.values() if o.idempotency_key == key), None)
+        return next(
+            (
+                o
+                for o in self.loaded.values()
+                if o.idempotency_key == key and o.customer_id == customer_id
+            ),
+            None,
+        )
 
     def add(self, order: Order) -> None:
         store = self._uow.store
         if order.number in store.order_numbers:
             raise Conflict(f"order number {order.number} already exists", number=order.number)
         key = order.idempotency_key
-        if key is not None and key in store.order_keys:
+        if key is not None and (order.customer_id, key) in store.order_keys:
             raise Conflict(f"idempotency key {key!r} already used", key=key)
         for other in self.loaded.values():
             if other.number == order.number:
                 raise Conflict(f"order number {order.number} already exists", number=order.number)
-            if key is not None and other.idempotency_key == key:
+            same_customer = other.customer_id == order.customer_id
+            if key is not None and same_customer and other.idempotency_key == key:
                 raise Conflict(f"idempotency key {key!r} already used", key=key)
         self._add(order.id, order)
 
@@ -351,6 +362,9 @@ class _Requisitions(_Repository[str, PurchaseRequisition]):
 
 class _Receipts(_Repository[str, SupplierReceipt]):
     kind = "supplier receipt"
+
+    def get(self, receipt_id: str) -> SupplierReceipt:
+        return self._get(receipt_id)
 
     def add(self, receipt: SupplierReceipt) -> None:
         self._add(receipt.id, receipt)
@@ -446,6 +460,12 @@ class _CreditNotes(_Indexed[CreditNote]):
     def list_for_order(self, order_id: str) -> list[CreditNote]:
         return self._list("order_id", order_id)
 
+    def list_issued_since(self, at: datetime) -> list[CreditNote]:
+        ids = [k for k, n in self._stored.items() if n.issued_at >= at]
+        ids += [k for k, n in self.loaded.items() if n.issued_at >= at and k not in ids]
+        found = [self._get(i) for i in ids]
+        return sorted(found, key=lambda n: (n.issued_at, n.id))
+
 
 class _Payments(_Indexed[Payment]):
     chronology = "received_at"
@@ -476,6 +496,31 @@ class _Returns(_Indexed[ReturnRequest]):
         return self._list("order_id", order_id)
 
 
+class _Idempotency:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+        self.added: dict[tuple[str, str], IdempotencyRecord] = {}
+
+    def find(self, scope: Scope, key: str) -> IdempotencyRecord | None:
+        return self.added.get((scope, key)) or self._uow.store.idempotency.get((scope, key))
+
+    def add(self, record: IdempotencyRecord) -> None:
+        if (record.scope, record.key) in self.added:
+            raise Conflict(
+                f"idempotency key {record.key!r} already used for a {record.scope}",
+                key=record.key,
+            )
+        if self.find(record.scope, record.key) is not None:  # a concurrent twin committed
+            raise DuplicateKey("idempotency key", f"{record.scope}:{record.key}")
+        self.added[(record.scope, record.key)] = record
+
+    def check(self) -> None:
+        """Before commit: no record of this unit of work may have been stored meanwhile."""
+        for scope, key in self.added:
+            if (scope, key) in self._uow.store.idempotency:
+                raise DuplicateKey("idempotency key", f"{scope}:{key}")
+
+
 class _Ledger:
     def __init__(self, uow: InMemoryUnitOfWork) -> None:
         self._uow = uow
@@ -496,6 +541,9 @@ class _Ledger:
             return store.journal + self.posted
         stored = store.journal_by_reference.get(reference, [])
         return stored + [e for e in self.posted if e.reference == reference]
+
+    def entries_since(self, at: datetime) -> list[JournalEntry]:
+        return [e for e in self._uow.store.journal + self.posted if e.posted_at >= at]
 
 
 def _add_to_balances(
@@ -592,6 +640,7 @@ class InMemoryUnitOfWork:
     payments = _Made(lambda uow: _Payments(uow, uow.store.payments))
     shipments = _Made(lambda uow: _Shipments(uow, uow.store.shipments))
     returns = _Made(lambda uow: _Returns(uow, uow.store.returns))
+    idempotency = _Made(_Idempotency)
 
     def __exit__(
         self,
@@ -614,6 +663,8 @@ class InMemoryUnitOfWork:
         # Compute every change first (this is where a version conflict would surface), then
         # apply them all: nothing is half-written.
         made = self._repositories
+        if "idempotency" in made:
+            self.idempotency.check()
         changes = [
             (repository, list(repository.changes()))
             for repository in made.values()
@@ -629,6 +680,8 @@ class InMemoryUnitOfWork:
             _add_to_balances(store.balances, self.ledger.posted)
         if "sequences" in made:
             store.sequences.update(self.sequences.taken)
+        if "idempotency" in made:
+            store.idempotency.update(self.idempotency.added)
         events = committed_events(self.touched, self._new_event_id)
         self._committed_events.extend(events)
         self._reset()

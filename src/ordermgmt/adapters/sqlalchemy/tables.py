@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from ordermgmt.adapters.sqlalchemy.types import ExactDecimal, UtcDateTime
@@ -106,7 +107,7 @@ orders = Table(
     # written before migration 0002 added it).
     Column("fulfillment_status", String(24), nullable=False, server_default="unreserved"),
     Column("placed_at", When, nullable=False),
-    Column("idempotency_key", String(200), unique=True),
+    Column("idempotency_key", String(200)),
     Column("request_fingerprint", Text, nullable=False),
     Column("customer_reference", String(100), nullable=False),
     Column("hold_reason", String(200), nullable=False),
@@ -119,6 +120,10 @@ Index("ix_orders_customer_status", orders.c.customer_id, orders.c.status)
 Index("ix_orders_placed", orders.c.placed_at, orders.c.id)
 for _axis in ("status", "fulfillment_status", "payment_status", "channel", "customer_id"):
     Index(f"ix_orders_{_axis}_placed", orders.c[_axis], orders.c.placed_at, orders.c.id)
+# An order's idempotency key is the customer's purchase order number: unique per customer.
+UniqueConstraint(
+    orders.c.customer_id, orders.c.idempotency_key, name="uq_orders_customer_idempotency_key"
+)
 
 order_lines = Table(
     "order_lines",
@@ -213,7 +218,7 @@ journal_entries = Table(
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("id", Id, nullable=False, unique=True),
-    Column("posted_at", When, nullable=False),
+    Column("posted_at", When, nullable=False, index=True),
     Column("description", String(200), nullable=False),
     Column("reference", String(100), nullable=False, index=True),
     Column("reverses", Id, nullable=False),
@@ -263,7 +268,7 @@ credit_notes = Table(
     Column("order_id", Id, nullable=False, index=True),
     Column("customer_id", Id, nullable=False),
     Column("currency", Code, nullable=False),
-    Column("issued_at", When, nullable=False),
+    Column("issued_at", When, nullable=False, index=True),
     Column("reason", String(200), nullable=False),
     Column("fixed_tax", Text, nullable=False),
 )
@@ -335,4 +340,16 @@ Index(
     outbox.c.seq,
     sqlite_where=outbox.c.published_at.is_(None),
     postgresql_where=outbox.c.published_at.is_(None),
+)
+
+#: What a command sent with an idempotency key did the first time (see
+#: ``ordermgmt.domain.idempotency``): the primary key makes (scope, key) take effect once.
+idempotency_records = Table(
+    "idempotency_records",
+    metadata,
+    Column("scope", String(40), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("result_ids", Text, nullable=False),
+    Column("recorded_at", When, nullable=False),
 )

@@ -81,6 +81,7 @@ from ordermgmt.domain.errors import (
     TransientConflict,
 )
 from ordermgmt.domain.events import DomainEvent
+from ordermgmt.domain.idempotency import IdempotencyRecord, Scope
 from ordermgmt.domain.inventory import Location, StockItem
 from ordermgmt.domain.invoice import CreditNote, Invoice
 from ordermgmt.domain.ledger import JournalEntry, Posting, Side
@@ -512,11 +513,12 @@ class _Orders(_Tracked[Order]):
             raise NotFound("order", number)
         return found[0]
 
-    def find_by_idempotency_key(self, key: str) -> Order | None:
+    def find_by_idempotency_key(self, customer_id: str, key: str) -> Order | None:
         for order in self.objects.values():
-            if order.idempotency_key == key:
+            if order.idempotency_key == key and order.customer_id == customer_id:
                 return order
-        found = self.load_where(t.orders.c.idempotency_key == key)
+        c = t.orders.c
+        found = self.load_where(c.customer_id == customer_id, c.idempotency_key == key)
         return found[0] if found else None
 
     def list_for_customer(self, customer_id: str, *, active_only: bool = False) -> list[Order]:
@@ -656,6 +658,12 @@ class _CreditNotes(_Documents[CreditNote]):
     def list_for_order(self, order_id: str) -> list[CreditNote]:
         return self._list("order_id", order_id, "issued_at")
 
+    def list_issued_since(self, at: datetime) -> list[CreditNote]:
+        c = t.credit_notes.c
+        found = self.load_where(c.issued_at >= at, order_by=[c.issued_at, c.id])
+        extra = [n for n in self.objects.values() if n.issued_at >= at and n not in found]
+        return sorted(found + extra, key=lambda n: (n.issued_at, n.id))
+
 
 class _Payments(_Documents[Payment]):
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
@@ -679,6 +687,64 @@ class _Returns(_Documents[ReturnRequest]):
 
     def list_for_order(self, order_id: str) -> list[ReturnRequest]:
         return self._list("order_id", order_id, "number")
+
+
+class _Idempotency:
+    """Idempotency records: read by primary key, inserted at commit before anything else, so a
+    concurrent transaction with the same (scope, key) waits on the row (PostgreSQL) or on the
+    write lock (SQLite) and then fails with ``DuplicateKey``."""
+
+    def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
+        self._uow = uow
+        self.added: dict[tuple[str, str], IdempotencyRecord] = {}
+
+    def find(self, scope: Scope, key: str) -> IdempotencyRecord | None:
+        record = self.added.get((scope, key))
+        if record is not None:
+            return record
+        c = t.idempotency_records.c
+        row = (
+            self._uow.connection.execute(
+                select(t.idempotency_records).where(c.scope == scope.value, c.key == key)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return IdempotencyRecord(
+            scope=Scope(row["scope"]),
+            key=row["key"],
+            fingerprint=row["fingerprint"],
+            result_ids=tuple(json.loads(row["result_ids"])),
+            recorded_at=utc(row["recorded_at"]),
+        )
+
+    def add(self, record: IdempotencyRecord) -> None:
+        if (record.scope, record.key) in self.added:
+            raise Conflict(
+                f"idempotency key {record.key!r} already used for a {record.scope}",
+                key=record.key,
+            )
+        if self.find(record.scope, record.key) is not None:  # a concurrent twin committed
+            raise DuplicateKey("idempotency key", f"{record.scope}:{record.key}")
+        self.added[(record.scope, record.key)] = record
+
+    def flush(self) -> None:
+        _insert_rows(
+            self._uow.connection,
+            t.idempotency_records.name,
+            [
+                {
+                    "scope": r.scope.value,
+                    "key": r.key,
+                    "fingerprint": r.fingerprint,
+                    "result_ids": json.dumps(list(r.result_ids)),
+                    "recorded_at": r.recorded_at,
+                }
+                for r in self.added.values()
+            ],
+        )
 
 
 class _Sequences:
@@ -767,10 +833,20 @@ class _Ledger:
         return result
 
     def entries(self, reference: str | None = None) -> list[JournalEntry]:
-        e, p = t.journal_entries.c, t.postings.c
+        e = t.journal_entries.c
         query = select(t.journal_entries).order_by(e.seq)
         if reference is not None:
             query = query.where(e.reference == reference)
+        stored = self._read(query)
+        return stored + [x for x in self.posted if reference is None or x.reference == reference]
+
+    def entries_since(self, at: datetime) -> list[JournalEntry]:
+        e = t.journal_entries.c
+        stored = self._read(select(t.journal_entries).where(e.posted_at >= at).order_by(e.seq))
+        return stored + [x for x in self.posted if x.posted_at >= at]
+
+    def _read(self, query: Select[Any]) -> list[JournalEntry]:
+        p = t.postings.c
         conn = self._uow.connection
         heads = [dict(r._mapping) for r in conn.execute(query)]
         lines: dict[str, list[Posting]] = {}
@@ -795,7 +871,7 @@ class _Ledger:
             )
             for h in heads
         ]
-        return stored + [x for x in self.posted if reference is None or x.reference == reference]
+        return stored
 
 
 #: SQLSTATEs (PostgreSQL) of failures that pass: running the transaction again can succeed.
@@ -810,7 +886,7 @@ def translate(error: SQLAlchemyError) -> OrderManagementError:
     text = str(error.orig).lower()
     if isinstance(error, IntegrityError):
         for marker, kind in (
-            ("idempotency_key", "idempotency key"),
+            ("idempotency", "idempotency key"),
             ("uq_open_requisition", "open requisition"),
             ("number", "document number"),
             ("purchase_requisitions", "open requisition"),
@@ -933,6 +1009,10 @@ class SqlAlchemyUnitOfWork:
         return self._made_as("returns", _Returns)  # type: ignore[no-any-return]
 
     @property
+    def idempotency(self) -> _Idempotency:
+        return self._made_as("idempotency", _Idempotency)  # type: ignore[no-any-return]
+
+    @property
     def sequences(self) -> _Sequences:
         return self._made_as("sequences", _Sequences)  # type: ignore[no-any-return]
 
@@ -987,6 +1067,8 @@ class SqlAlchemyUnitOfWork:
         conn = self.connection
         marks: list[str] = []
         try:
+            if "idempotency" in self._made:  # first: a concurrent twin fails before any work
+                self.idempotency.flush()
             for repository in self._repositories():
                 repository.flush()
             if "ledger" in self._made:
