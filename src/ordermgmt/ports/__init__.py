@@ -240,8 +240,8 @@ class LedgerRepository(Protocol):
         ...
 
     def entries_since(self, at: datetime) -> list[JournalEntry]:
-        """Entries posted at or after ``at``, in posting order (reports as of a past date
-        undo what came after it)."""
+        """Entries posted at or after ``at``, by posting time, in posting order within one
+        time (reports as of a past date undo what came after it)."""
         ...
 
 

@@ -543,7 +543,8 @@ class _Ledger:
         return stored + [e for e in self.posted if e.reference == reference]
 
     def entries_since(self, at: datetime) -> list[JournalEntry]:
-        return [e for e in self._uow.store.journal + self.posted if e.posted_at >= at]
+        found = [e for e in self._uow.store.journal + self.posted if e.posted_at >= at]
+        return sorted(found, key=lambda e: e.posted_at)  # stable: posting order within a time
 
 
 def _add_to_balances(

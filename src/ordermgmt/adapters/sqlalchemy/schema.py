@@ -8,9 +8,11 @@ with that revision); upgrading an existing database needs the ``migrations`` ext
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -112,11 +114,50 @@ def upgrade(target: str | Engine) -> str:
         return "none"
     config = Config()
     config.set_main_option("script_location", "ordermgmt.adapters.sqlalchemy:migrations")
-    with engine.begin() as conn:
+    with migrating(engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     log.info("database schema upgraded from %s to %s", found, HEAD)
     return found or "none"
+
+
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for migrations, committed at the end.
+
+    SQLite changes a table's constraints by rebuilding it (copy, drop, rename), and dropping a
+    table that others refer to fails while foreign keys are enforced. So, as SQLite's own
+    procedure for schema changes says, they are switched off for the migration (outside the
+    transaction, the only place the pragma works), every reference is checked before the
+    commit, and they are switched on again for whoever uses the connection next.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            _pragma(conn, "foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StorageError(
+                            f"the migration left {len(broken)} broken references, first: "
+                            f"{tuple(broken[0])}; nothing was changed"
+                        )
+        finally:
+            if sqlite:
+                _pragma(conn, "foreign_keys=ON")
+
+
+def _pragma(conn: Connection, setting: str) -> None:
+    """Run a pragma on the driver's connection, outside any transaction (SQLAlchemy would
+    begin one first)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA {setting}")
+    finally:
+        cursor.close()
 
 
 def _create(engine: Engine) -> None:

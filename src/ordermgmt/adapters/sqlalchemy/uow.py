@@ -842,8 +842,12 @@ class _Ledger:
 
     def entries_since(self, at: datetime) -> list[JournalEntry]:
         e = t.journal_entries.c
-        stored = self._read(select(t.journal_entries).where(e.posted_at >= at).order_by(e.seq))
-        return stored + [x for x in self.posted if x.posted_at >= at]
+        # Ordered as the index on posted_at is (its entries end in seq): SQLite would rather
+        # walk the whole journal in seq order than sort what the index found.
+        query = select(t.journal_entries).where(e.posted_at >= at).order_by(e.posted_at, e.seq)
+        stored = self._read(query)
+        pending = [x for x in self.posted if x.posted_at >= at]
+        return sorted(stored + pending, key=lambda x: x.posted_at)  # stable: seq within a time
 
     def _read(self, query: Select[Any]) -> list[JournalEntry]:
         p = t.postings.c
