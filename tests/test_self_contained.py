@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ["README.md", "pyproject.toml", "src", "tests", "docs", "benchmarks", ".ci"]
 SUFFIXES = {".py", ".md", ".toml", ".txt", ".cfg", ".ini", ".yml", ".yaml", ""}
-#: A markdown file named in text: ``DOMAIN.md``, ``docs/concepts.md``, ``../shared/X.md``.
+#: A markdown file named in text: ``NOTES.md``, ``docs/concepts.md``, ``../elsewhere/X.md``.
 NAMED = re.compile(r"(?<![\w/.-])((?:\.\./|\./)?[\w./-]*[\w-]+\.md)\b")
 #: A relative link in markdown: ``[text](target)``.
 LINK = re.compile(r"\]\((?!https?:|mailto:|#)([^)#\s]+)")
@@ -61,7 +61,7 @@ def test_the_scan_finds_a_missing_file(tmp_path: Path) -> None:
     """The check itself can fail: a name that is not in the repository is reported."""
     note = ROOT / "docs" / "concepts.md"
     assert _exists("docs/concepts.md", note)
-    assert not _exists("DOMAIN.md", note)
-    assert not _exists("../shared/DOMAIN.md", note)
-    assert NAMED.findall("as DOMAIN.md states") == ["DOMAIN.md"]
-    assert LINK.findall("see [the notes](../shared/STYLE.md)") == ["../shared/STYLE.md"]
+    assert not _exists("NOTES.md", note)
+    assert not _exists("../elsewhere/NOTES.md", note)
+    assert NAMED.findall("as NOTES.md states") == ["NOTES.md"]
+    assert LINK.findall("see [the notes](../elsewhere/GUIDE.md)") == ["../elsewhere/GUIDE.md"]
