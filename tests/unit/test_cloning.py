@@ -154,7 +154,7 @@ def test_a_new_aggregate_with_mutable_fields_is_copied_without_writing_a_clone()
 def test_a_field_of_a_type_the_copy_cannot_follow_is_refused_by_name(
     annotation: Any, complaint: str
 ) -> None:
-    cls = dataclass(kw_only=True)(
+    cls: type = dataclass(kw_only=True)(
         type("Odd", (Aggregate,), {"__annotations__": {"odd": annotation}, "odd": None})
     )
     with pytest.raises(TypeError, match=complaint) as refused:
