@@ -33,18 +33,19 @@ class Aggregate:
         dict, set and mutable child is copied, following the declared field types (see
         :mod:`ordermgmt.domain.cloning`): no aggregate writes, or overrides, its own copy."""
         cls = type(self)
-        plan = _clone_plans.get(cls)
-        if plan is None:
+        try:
+            plan = _clone_plans[cls]
+        except KeyError:
             plan = _clone_plans[cls] = tuple(
                 (name, copy) for name, copy in copy_plan(cls) if name != "pending_events"
             )
-        # copy_fields, inlined: clone runs on every load, and the events start afresh anyway
-        twin = object.__new__(cls)
-        state = twin.__dict__
-        state.update(self.__dict__)
+        # cloning.copy_fields inlined (clone runs on every load); the events start afresh
+        state = self.__dict__.copy()
+        state["pending_events"] = []
         for name, copy in plan:
             state[name] = copy(state[name])
-        state["pending_events"] = []
+        twin = object.__new__(cls)
+        twin.__dict__ = state
         return twin
 
     def record(self, event: DomainEvent) -> None:

@@ -79,14 +79,15 @@ def copy_fields(value: Any) -> Any:
     others copied by :func:`copy_plan` (values outside the fields, such as cached properties,
     are shared)."""
     cls = type(value)
-    plan = _plans.get(cls)
-    if plan is None:
+    try:
+        plan = _plans[cls]
+    except KeyError:
         plan = copy_plan(cls)
-    twin = object.__new__(cls)
-    state = twin.__dict__
-    state.update(value.__dict__)
+    state = value.__dict__.copy()
     for name, copy in plan:
         state[name] = copy(state[name])
+    twin = object.__new__(cls)
+    twin.__dict__ = state
     return twin
 
 
