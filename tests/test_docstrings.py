@@ -66,7 +66,7 @@ CLASSES = sorted(
 )
 PROTOCOLS = [c for c in public_classes(ports) if getattr(c, "_is_protocol", False)]
 METHOD_OWNERS = [OrderManagement, *PROTOCOLS] + [
-    c for c in public_classes(messages) if c.__module__ == messages.__name__
+    c for c in public_classes(messages) if c.__module__.startswith(f"{messages.__name__}.")
 ]
 METHODS = [(cls, name, value) for cls in METHOD_OWNERS for name, value in public_methods(cls)]
 
