@@ -13,10 +13,13 @@ one module per role: :mod:`~ordermgmt.ports.time_and_ids`, :mod:`~ordermgmt.port
 may reach). :mod:`~ordermgmt.ports.queries` says what the repositories' list queries select.
 """
 
+import warnings
+from typing import TYPE_CHECKING
+
 from ordermgmt.ports.carriers import CarrierPort
 from ordermgmt.ports.dependencies import Dependencies, Settings
 from ordermgmt.ports.events import EventHandler, EventPublisher, OutboxRelay
-from ordermgmt.ports.notifications import Message, NotificationPort
+from ordermgmt.ports.notifications import NotificationPort, OutgoingMessage
 from ordermgmt.ports.purchasing import PurchasingPort
 from ordermgmt.ports.repositories import (
     CreditNoteRepository,
@@ -51,10 +54,10 @@ __all__ = [
     "InvoiceRepository",
     "LedgerRepository",
     "LocationRepository",
-    "Message",
     "NotificationPort",
     "OrderRepository",
     "OutboxRelay",
+    "OutgoingMessage",
     "PaymentRepository",
     "ProductRepository",
     "PurchasingPort",
@@ -68,3 +71,21 @@ __all__ = [
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]
+
+#: Names this package had before, and what they are called now.
+_RENAMED = {"Message": "OutgoingMessage"}
+
+if not TYPE_CHECKING:  # type checkers see only the current names
+
+    def __getattr__(name: str) -> object:
+        """The old name ``Message`` still works, with a ``DeprecationWarning``: it clashed with
+        :class:`ordermgmt.messages.Message`, the base of commands and queries."""
+        if name in _RENAMED:
+            new = _RENAMED[name]
+            warnings.warn(
+                f"ordermgmt.ports.{name} is now ordermgmt.ports.{new}",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return globals()[new]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

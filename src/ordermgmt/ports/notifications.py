@@ -7,8 +7,10 @@ from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
-class Message:
-    """Something to send to a customer: an invoice, a delivery notice."""
+class OutgoingMessage:
+    """Something to send to a customer through the :class:`NotificationPort`: an invoice, a
+    delivery notice. (Not a command or query: those derive from
+    :class:`ordermgmt.messages.Message`.)"""
 
     #: An e-mail address, or ``customer:<id>`` for a customer without one.
     recipient: str
@@ -25,7 +27,7 @@ class Message:
 class NotificationPort(Protocol):
     """E-mail, EDI, a customer portal: where documents go out."""
 
-    def send(self, message: Message) -> None:
+    def send(self, message: OutgoingMessage) -> None:
         """Send ``message``; raises ``NotificationError`` on failure. Called after commit;
         may be called again for the same ``reference`` after a failure."""
         ...
