@@ -62,7 +62,7 @@ from ordermgmt.messages import (
     TrialBalanceLine,
     TrialBalanceView,
 )
-from ordermgmt.ports import Dependencies, Message, UnitOfWork
+from ordermgmt.ports import Dependencies, OutgoingMessage, UnitOfWork
 from ordermgmt.ports.guard import call_outside
 from ordermgmt.usecases.idempotency import once, recall, remember
 from ordermgmt.usecases.views import credit_note_view, invoice_view, payment_view
@@ -343,7 +343,7 @@ def issue_invoice(deps: Dependencies, cmd: IssueInvoice) -> InvoiceView:
     return _send(deps, invoice, message)
 
 
-def _invoice_message(invoice: Invoice, customer: Customer) -> Message:
+def _invoice_message(invoice: Invoice, customer: Customer) -> OutgoingMessage:
     rows = [
         f"{line.quantity} x {line.name} ({line.sku}) at {line.unit_price}"
         + (f" less {line.discount}" if not line.discount.is_zero else "")
@@ -362,7 +362,7 @@ def _invoice_message(invoice: Invoice, customer: Customer) -> Message:
             + (f", already paid {invoice.paid}" if not invoice.paid.is_zero else ""),
         ]
     )
-    return Message(
+    return OutgoingMessage(
         recipient=customer.email or f"customer:{customer.id}",
         subject=f"Invoice {invoice.number}",
         body=body,
@@ -386,7 +386,7 @@ def send_invoice(
 
 
 def _send(
-    deps: Dependencies, invoice: Invoice, message: Message, *, surface: bool = False
+    deps: Dependencies, invoice: Invoice, message: OutgoingMessage, *, surface: bool = False
 ) -> InvoiceView:
     """Send through the guard, then record the outcome on the invoice: ``sent_to`` after a
     send, ``send_error`` after a failure (raised only if ``surface``). Without a notification

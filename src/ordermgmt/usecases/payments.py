@@ -24,7 +24,7 @@ from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderStatus
 from ordermgmt.domain.payment import Payment, PaymentKind
 from ordermgmt.messages import PaymentView, RecordPayment
-from ordermgmt.ports import Dependencies, Message, UnitOfWork
+from ordermgmt.ports import Dependencies, OutgoingMessage, UnitOfWork
 from ordermgmt.usecases.accounting import (
     CASH_SALE_PREFERENCES,
     _credit_sales,
@@ -78,7 +78,7 @@ def _record_once(deps: Dependencies, cmd: RecordPayment) -> PaymentView:
 
 def _receipts(
     uow: UnitOfWork, customer: Customer, payments: list[Payment]
-) -> list[tuple[Invoice, Message]]:
+) -> list[tuple[Invoice, OutgoingMessage]]:
     """The paid invoice of a cash sale goes to the customer after commit."""
     sold = [uow.invoices.get(p.invoice_id) for p in payments if p.kind is PaymentKind.CASH_SALE]
     return [(invoice, _invoice_message(invoice, customer)) for invoice in sold]
