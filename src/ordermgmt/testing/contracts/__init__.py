@@ -41,13 +41,17 @@ before anything imports it.
 
 from __future__ import annotations
 
+from ordermgmt.testing.contracts.carriers import CarrierContract
 from ordermgmt.testing.contracts.catalog import CatalogContract
 from ordermgmt.testing.contracts.customers import CustomerRepositoryContract
 from ordermgmt.testing.contracts.documents import DocumentRepositoriesContract
+from ordermgmt.testing.contracts.events import EventPublisherContract, SubscriberFailureContract
 from ordermgmt.testing.contracts.idempotency import IdempotencyContract
 from ordermgmt.testing.contracts.ledger import LedgerContract
+from ordermgmt.testing.contracts.notifications import NotificationContract
 from ordermgmt.testing.contracts.orders import OrderRepositoryContract
 from ordermgmt.testing.contracts.outbox import OutboxContract
+from ordermgmt.testing.contracts.purchasing import PurchasingContract
 from ordermgmt.testing.contracts.read_your_writes import ReadYourWritesContract
 from ordermgmt.testing.contracts.recording import PublisherUnavailable, RecordingPublisher
 from ordermgmt.testing.contracts.requisitions import RequisitionContract
@@ -57,19 +61,24 @@ from ordermgmt.testing.contracts.storage import StorageContract
 from ordermgmt.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
+    "CarrierContract",
     "CatalogContract",
     "CustomerRepositoryContract",
     "DocumentRepositoriesContract",
+    "EventPublisherContract",
     "IdempotencyContract",
     "LedgerContract",
+    "NotificationContract",
     "OrderRepositoryContract",
     "OutboxContract",
     "PublisherUnavailable",
+    "PurchasingContract",
     "ReadYourWritesContract",
     "RecordingPublisher",
     "RequisitionContract",
     "SequenceContract",
     "StockRepositoryContract",
     "StorageContract",
+    "SubscriberFailureContract",
     "UnitOfWorkContract",
 ]
