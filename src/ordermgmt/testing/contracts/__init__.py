@@ -1,7 +1,20 @@
-"""Contract tests for storage adapters: the promises of :mod:`ordermgmt.ports`, as pytest classes.
+"""Contract tests for every port: the promises of :mod:`ordermgmt.ports`, as pytest classes.
 
-Every storage adapter, ours and yours, must pass the same suite. Each class tests one port
-against the contract in its methods' docstrings. The classes need one fixture from you,
+Every adapter, ours and yours, must pass the same suite; ``docs/adapters.md`` shows a runnable
+example for each kind. The outside ports each have one class, needing one fixture that builds
+your adapter (plus one to look at the outside system):
+
+- :class:`CarrierContract`: ``carrier``; optional ``outage``.
+- :class:`PurchasingContract`: ``purchasing`` and ``held``; optional ``outage``.
+- :class:`NotificationContract`: ``notifications`` and ``delivered``; optional ``outage``.
+- :class:`EventPublisherContract`: ``event_publisher``; :class:`SubscriberFailureContract`
+  also ``redeliver``.
+
+``outage`` makes the adapter's next call fail as when the outside system cannot be reached;
+without it the tests of failure and retry skip.
+
+Storage: each class below tests one repository, or the unit of work, against the contract in
+its methods' docstrings. The classes need one fixture from you,
 ``uow_factory``: a callable without arguments that returns a new
 :class:`~ordermgmt.ports.UnitOfWork` on your store each time it is called, on a fresh, empty
 store for every test. Hand the suite's ``publisher`` fixture to your units of work as their

@@ -38,6 +38,10 @@ def _ids(events: list[DomainEvent]) -> list[str]:
 
 
 class _PublisherFixture:
+    def settle(self, event_publisher: EventPublisher) -> None:
+        """Override for a publisher that delivers in the background: wait until what was
+        published reached the subscribers (a synchronous publisher has nothing to wait for)."""
+
     @pytest.fixture
     def event_publisher(self) -> EventPublisher:
         """Override: the event publisher under test, with no subscriber, fresh per test."""
@@ -53,13 +57,9 @@ class EventPublisherContract(_PublisherFixture):
 
     Needs the fixture ``event_publisher``: your publisher with no subscriber yet, fresh for
     every test. Subscribers are called by the time ``publish`` returns or, for a publisher
-    that hands events to a broker, once the broker delivered them: then also override
+    that hands events to a broker or a worker thread, later: then also override
     :meth:`settle` to wait for that.
     """
-
-    def settle(self, event_publisher: EventPublisher) -> None:
-        """Wait until what was published reached the subscribers (nothing to wait for in a
-        synchronous publisher)."""
 
     def test_publisher_delivers_events_in_the_order_published(
         self, event_publisher: EventPublisher
@@ -124,7 +124,8 @@ class SubscriberFailureContract(_PublisherFixture):
 
     Needs ``event_publisher`` as :class:`EventPublisherContract` does, and ``redeliver``: a
     callable that makes the publisher deliver again what subscribers failed on (what your
-    retry job or the broker's redelivery does).
+    retry job or the broker's redelivery does). A publisher that delivers in the background
+    overrides :meth:`settle` as for :class:`EventPublisherContract`.
     """
 
     @pytest.fixture
@@ -158,6 +159,7 @@ class SubscriberFailureContract(_PublisherFixture):
         event_publisher.subscribe(after.append)
         with contextlib.suppress(PublishError):  # reporting the failure is allowed
             event_publisher.publish(some_events())
+        self.settle(event_publisher)
         assert _ids(before) == _ids(after) == ["E-1", "E-2", "E-3"]
 
     def test_publisher_a_failed_delivery_is_made_again(
@@ -167,6 +169,8 @@ class SubscriberFailureContract(_PublisherFixture):
         event_publisher.subscribe(self._flaky(seen, failures=1), OrderHeld, OrderCancelled)
         with contextlib.suppress(PublishError):
             event_publisher.publish(some_events())
+        self.settle(event_publisher)
         assert seen == []
         redeliver()
+        self.settle(event_publisher)
         assert _ids(seen) == ["E-2"]
