@@ -81,7 +81,8 @@ class OrderManagement(
         left out gets a default: system clock, UUID ids, invoices on order, and, unlike
         :meth:`from_url`, the simulated adapters (recording purchasing and notifications, a
         simulated parcel carrier ``"parcel"``) besides the own fleet with one van
-        (``"own-fleet"``). Nothing it does leaves the process."""
+        (``"own-fleet"``). Carriers in ``carriers`` join these; one with the name of a built-in
+        carrier replaces it. Nothing it does leaves the process."""
         from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
 
         return cls(
@@ -127,7 +128,8 @@ class OrderManagement(
         ``"purchasing"`` and ``"notifications"`` (recording adapters), for demos and tests;
         any other name is a ``ValidationError``. Without a purchasing adapter requisitions
         stay pending, without notifications invoices stay unsent (``resend_invoice`` sends them
-        once one is configured), and the only carrier is the own fleet (``"own-fleet"``).
+        once one is configured), and the carriers are those in ``carriers`` plus the own fleet
+        (``"own-fleet"``), unless one of them has that name and replaces it.
         Opening logs once, at INFO, which adapter serves each port."""
         from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
 
