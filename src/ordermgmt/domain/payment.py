@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from ordermgmt.domain.base import Aggregate, require_text
 from ordermgmt.domain.errors import ValidationError
-from ordermgmt.domain.events import PaymentReceived, RefundPaid
+from ordermgmt.domain.events import DomainEvent, PaymentReceived, RefundPaid
 from ordermgmt.domain.money import Money
 
 
@@ -75,29 +75,28 @@ class Payment(Aggregate):
             reference=reference,
             received_at=at,
         )
-        if kind is PaymentKind.REFUND:
-            payment.record(
-                RefundPaid(
-                    occurred_at=at,
-                    payment_id=id,
-                    customer_id=customer_id,
-                    order_id=order_id,
-                    invoice_id=invoice_id,
-                    amount=amount,
-                    method=method,
-                )
-            )
-        else:
-            payment.record(
-                PaymentReceived(
-                    occurred_at=at,
-                    payment_id=id,
-                    kind=kind,
-                    customer_id=customer_id,
-                    order_id=order_id,
-                    invoice_id=invoice_id,
-                    amount=amount,
-                    method=method,
-                )
-            )
+        payment.record(payment._event(method))
         return payment
+
+    def _event(self, method: str) -> DomainEvent:
+        """``RefundPaid`` for a refund, ``PaymentReceived`` for money in."""
+        if self.kind is PaymentKind.REFUND:
+            return RefundPaid(
+                occurred_at=self.received_at,
+                payment_id=self.id,
+                customer_id=self.customer_id,
+                order_id=self.order_id,
+                invoice_id=self.invoice_id,
+                amount=self.amount,
+                method=method,
+            )
+        return PaymentReceived(
+            occurred_at=self.received_at,
+            payment_id=self.id,
+            kind=self.kind,
+            customer_id=self.customer_id,
+            order_id=self.order_id,
+            invoice_id=self.invoice_id,
+            amount=self.amount,
+            method=method,
+        )
