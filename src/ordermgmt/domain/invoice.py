@@ -362,17 +362,6 @@ def payment_status(invoices: Sequence[Invoice]) -> PaymentStatus:
     return PaymentStatus.INVOICED
 
 
-def settled(invoices: Sequence[Invoice]) -> bool:
-    """There are invoices and nothing is outstanding on any of them."""
-    return bool(invoices) and all(i.outstanding.is_zero for i in invoices)
-
-
-def follow_invoices(order: Order, invoices: Sequence[Invoice], at: datetime) -> None:
-    """Bring ``order`` up to date with its invoices: its payment status, and completion once
-    everything is delivered, invoiced and settled (see ``Order.follow_invoices``)."""
-    order.follow_invoices(payment_status(invoices), settled=settled(invoices), at=at)
-
-
 # -- what is left to invoice -------------------------------------------------------------------
 
 

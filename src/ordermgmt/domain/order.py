@@ -11,10 +11,12 @@ Per line, while the order is open, every ordered unit is in exactly one bucket:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
+from typing import Protocol
 
 from ordermgmt.domain.base import Aggregate, require_quantity, require_text
 from ordermgmt.domain.errors import (
@@ -47,6 +49,13 @@ from ordermgmt.domain.totals import Totals as Totals
 from ordermgmt.domain.totals import tax_subtotals as tax_subtotals
 
 MAX_LINES = 500
+
+
+class Owing(Protocol):
+    """A document with an amount still outstanding on it (an invoice of the order)."""
+
+    @property
+    def outstanding(self) -> Money: ...
 
 
 def order_number(sequence: int) -> str:
@@ -399,15 +408,15 @@ class Order(Totals, Aggregate):
         )
 
     def follow_invoices(
-        self, payment_status: PaymentStatus, *, settled: bool, at: datetime
+        self, payment_status: PaymentStatus, invoices: Sequence[Owing], at: datetime
     ) -> None:
-        """Take the payment status the order's invoices add up to, and complete the order when
-        it is done: open, every unit delivered or cancelled, everything invoiced, and
-        ``settled`` (it has invoices and nothing is outstanding on any of them)."""
+        """Take the payment status the order's ``invoices`` add up to, and complete the order
+        when it is done: open, every unit delivered or cancelled, everything invoiced, and
+        settled (it has invoices and nothing is outstanding on any of them)."""
         self.payment_status = payment_status
         if self.status is not OrderStatus.OPEN or not self.fully_delivered:
             return
-        if self.fully_invoiced and settled:
+        if self.fully_invoiced and invoices and all(i.outstanding.is_zero for i in invoices):
             self.complete(at)
 
     def complete(self, at: datetime) -> None:

@@ -18,9 +18,9 @@ from ordermgmt.domain.invoice import (
     Invoice,
     Settlement,
     document_total,
-    follow_invoices,
     invoice_lines,
     invoice_number,
+    payment_status,
 )
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.order import Order, OrderStatus
@@ -46,7 +46,8 @@ CASH_SALE_PREFERENCES = frozenset(
 def refresh_order(uow: UnitOfWork, order: Order, at: datetime) -> None:
     """Derive the order's payment status from its invoices and complete it when it is done:
     every unit delivered or cancelled, everything invoiced, every invoice settled."""
-    follow_invoices(order, uow.invoices.list_for_order(order.id), at)
+    invoices = uow.invoices.list_for_order(order.id)
+    order.follow_invoices(payment_status(invoices), invoices, at)
 
 
 def new_invoice(
