@@ -10,7 +10,7 @@ from typing import Any
 from ordermgmt import messages as m
 from ordermgmt.domain.money import Money
 from ordermgmt.facade.base import UseCaseRunner, arguments_given
-from ordermgmt.usecases import accounting, payments, receivables
+from ordermgmt.usecases import credit_notes, invoicing, payments, receivables, reports
 
 
 class AccountingMethods(UseCaseRunner):
@@ -21,7 +21,7 @@ class AccountingMethods(UseCaseRunner):
         number is gapless per year (``INV-2026-000001``); the due date follows the terms.
         A failed send is logged and leaves ``sent_to`` empty (see :meth:`resend_invoice`).
         Raises ``NotFound``, ``ValidationError`` (cancelled order, nothing left to invoice)."""
-        return self._call(accounting.issue_invoice, m.IssueInvoice, order_id=order_id)
+        return self._call(invoicing.issue_invoice, m.IssueInvoice, order_id=order_id)
 
     def resend_invoice(self, invoice_id: str) -> m.InvoiceView:
         """Send an invoice that was never sent (its sending failed, or no notification adapter
@@ -29,7 +29,7 @@ class AccountingMethods(UseCaseRunner):
         ``NotificationError`` if it cannot be sent (also without a notification adapter); the
         failure's reason is kept in the invoice's ``send_error`` and ``details`` carry the
         invoice's ``reference`` (number) and ``invoice_id``."""
-        return self._call(accounting.resend_invoice, m.ResendInvoice, invoice_id=invoice_id)
+        return self._call(invoicing.resend_invoice, m.ResendInvoice, invoice_id=invoice_id)
 
     def record_payment(
         self,
@@ -64,7 +64,7 @@ class AccountingMethods(UseCaseRunner):
         returns the first note. Raises ``NotFound``, and ``ValidationError`` for a sku not on
         the invoice or more units than are left to credit."""
         return self._call(
-            accounting.issue_credit_note, m.IssueCreditNote, **arguments_given(locals())
+            credit_notes.issue_credit_note, m.IssueCreditNote, **arguments_given(locals())
         )
 
     def pay_refund(
@@ -79,28 +79,26 @@ class AccountingMethods(UseCaseRunner):
         """Pay out a refund due on an invoice (by default all of it, by the original method).
         The same ``idempotency_key`` again (unique among refunds) returns the first refund.
         Raises ``ValidationError`` if no refund (or less) is due, and ``NotFound``."""
-        return self._call(accounting.pay_refund, m.PayRefund, **arguments_given(locals()))
+        return self._call(credit_notes.pay_refund, m.PayRefund, **arguments_given(locals()))
 
     def get_invoice(
         self, invoice_id: str | None = None, *, number: str | None = None
     ) -> m.InvoiceView:
         """An invoice by id, or by its ``number`` (``INV-2026-000001``); give exactly one
         (``ValidationError`` otherwise). Raises ``NotFound``."""
-        return self._call(
-            accounting.get_invoice, m.GetInvoice, invoice_id=invoice_id, number=number
-        )
+        return self._call(invoicing.get_invoice, m.GetInvoice, invoice_id=invoice_id, number=number)
 
     def order_invoices(self, order_id: str) -> list[m.InvoiceView]:
         """The order's invoices, oldest first; raises ``NotFound`` for an unknown order."""
-        return self._call(accounting.list_order_invoices, m.ListOrderInvoices, order_id=order_id)
+        return self._call(invoicing.list_order_invoices, m.ListOrderInvoices, order_id=order_id)
 
     def trial_balance(self) -> m.TrialBalanceView:
         """Every account's debits, credits and balance; per currency debits equal credits."""
-        return self._call(accounting.trial_balance, m.GetTrialBalance)
+        return self._call(reports.trial_balance, m.GetTrialBalance)
 
     def journal(self, reference: str | None = None) -> list[m.JournalEntryView]:
         """Journal entries in posting order (only those about ``reference``, if given)."""
-        return self._call(accounting.list_journal, m.ListJournal, reference=reference)
+        return self._call(reports.list_journal, m.ListJournal, reference=reference)
 
     def overdue_invoices(self, as_of: date) -> list[m.OverdueInvoiceView]:
         """The dunning list on ``as_of``: customer, invoice, days overdue, amount. A snapshot of
