@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
 
+from ordermgmt.adapters.idempotency import add_record
 from ordermgmt.adapters.sqlalchemy import tables as t
 from ordermgmt.adapters.sqlalchemy.compiled import Statement, fetch
 from ordermgmt.adapters.sqlalchemy.mappers import utc
 from ordermgmt.adapters.sqlalchemy.statements import cached_statement, insert_rows
-from ordermgmt.domain.errors import Conflict, DuplicateKey
 from ordermgmt.domain.idempotency import IdempotencyRecord, Scope
 
 if TYPE_CHECKING:
@@ -28,9 +28,10 @@ class SqlAlchemyIdempotencyRecords:
         self.added: dict[tuple[str, str], IdempotencyRecord] = {}
 
     def find(self, scope: Scope, key: str) -> IdempotencyRecord | None:
-        record = self.added.get((scope, key))
-        if record is not None:
-            return record
+        """The record of ``key`` in ``scope``: added in this unit of work, or stored."""
+        return self.added.get((scope, key)) or self._stored(scope, key)
+
+    def _stored(self, scope: Scope, key: str) -> IdempotencyRecord | None:
         c = t.idempotency_records.c
         row = (
             self._uow.connection.execute(
@@ -50,14 +51,8 @@ class SqlAlchemyIdempotencyRecords:
         )
 
     def add(self, record: IdempotencyRecord) -> None:
-        if (record.scope, record.key) in self.added:
-            raise Conflict(
-                f"idempotency key {record.key!r} already used for a {record.scope}",
-                key=record.key,
-            )
-        if self.find(record.scope, record.key) is not None:  # a concurrent twin committed
-            raise DuplicateKey("idempotency key", f"{record.scope}:{record.key}")
-        self.added[(record.scope, record.key)] = record
+        """Keep ``record`` for the commit, by the rule of ``adapters.idempotency.add_record``."""
+        add_record(self.added, record, self._stored)
 
     def flush(self) -> None:
         insert_rows(
