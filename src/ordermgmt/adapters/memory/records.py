@@ -43,6 +43,8 @@ class InMemoryIdempotencyRecords:
 
 
 class InMemoryLedger:
+    """The journal: entries posted in the unit of work join the store's on commit."""
+
     def __init__(self, uow: InMemoryUnitOfWork) -> None:
         self._uow = uow
         self.posted: list[JournalEntry] = []
@@ -71,6 +73,7 @@ class InMemoryLedger:
 def add_to_balances(
     balances: dict[tuple[str, str], tuple[Decimal, Decimal]], entries: Iterable[JournalEntry]
 ) -> None:
+    """Add the postings of ``entries`` to ``balances`` (debit, credit) by (account, currency)."""
     for entry in entries:
         for posting in entry.postings:
             key = (posting.account, posting.amount.currency)
@@ -83,6 +86,8 @@ def add_to_balances(
 
 
 class InMemorySequences:
+    """Document number series: numbers taken in the unit of work join the store on commit."""
+
     def __init__(self, uow: InMemoryUnitOfWork) -> None:
         self._uow = uow
         self.taken: dict[str, int] = {}

@@ -93,6 +93,8 @@ class InMemoryRepository(Generic[K, A]):
 
 
 class InMemoryCustomerRepository(InMemoryRepository[str, Customer]):
+    """Customers, by id (the ``CustomerRepository`` port)."""
+
     kind = "customer"
 
     def get(self, customer_id: str) -> Customer:
@@ -103,6 +105,8 @@ class InMemoryCustomerRepository(InMemoryRepository[str, Customer]):
 
 
 class InMemoryProductRepository(InMemoryRepository[str, Product]):
+    """Products, by sku (the ``ProductRepository`` port)."""
+
     kind = "product"
 
     def find(self, sku: str) -> Product | None:
@@ -116,6 +120,8 @@ class InMemoryProductRepository(InMemoryRepository[str, Product]):
 
 
 class InMemoryLocationRepository(InMemoryRepository[str, Location]):
+    """Stock locations, by code (the ``LocationRepository`` port)."""
+
     kind = "location"
 
     def find(self, code: str) -> Location | None:
@@ -129,6 +135,8 @@ class InMemoryLocationRepository(InMemoryRepository[str, Location]):
 
 
 class InMemoryStockRepository(InMemoryRepository[tuple[str, str], StockItem]):
+    """Stock items, by (sku, location) (the ``StockRepository`` port)."""
+
     kind = "stock item"
 
     def get_for_update(self, sku: str, location: str) -> StockItem:
@@ -162,6 +170,8 @@ class InMemoryStockRepository(InMemoryRepository[tuple[str, str], StockItem]):
 
 
 class InMemoryOrderRepository(InMemoryRepository[str, Order]):
+    """Orders, by id, number and idempotency key (the ``OrderRepository`` port)."""
+
     kind = "order"
 
     def get(self, order_id: str) -> Order:
@@ -239,6 +249,8 @@ class InMemoryOrderRepository(InMemoryRepository[str, Order]):
 
 
 class InMemoryRequisitionRepository(InMemoryRepository[str, PurchaseRequisition]):
+    """Purchase requisitions, at most one open per sku and location."""
+
     kind = "purchase requisition"
 
     def get(self, requisition_id: str) -> PurchaseRequisition:
@@ -279,6 +291,8 @@ class InMemoryRequisitionRepository(InMemoryRepository[str, PurchaseRequisition]
 
 
 class InMemoryReceiptRepository(InMemoryRepository[str, SupplierReceipt]):
+    """Supplier receipts, by id and sku."""
+
     kind = "supplier receipt"
 
     def get(self, receipt_id: str) -> SupplierReceipt:
@@ -332,6 +346,8 @@ class InMemoryDocuments(InMemoryRepository[str, A]):
 
 
 class InMemoryInvoiceRepository(InMemoryDocuments[Invoice]):
+    """Invoices, by id and number, listed per order or customer."""
+
     chronology = "issued_at"
     kind = "invoice"
     indexed = ("order_id", "customer_id")
@@ -367,6 +383,8 @@ class InMemoryInvoiceRepository(InMemoryDocuments[Invoice]):
 
 
 class InMemoryCreditNoteRepository(InMemoryDocuments[CreditNote]):
+    """Credit notes, listed per invoice or order."""
+
     chronology = "issued_at"
     kind = "credit note"
     indexed = ("invoice_id", "order_id")
@@ -386,6 +404,8 @@ class InMemoryCreditNoteRepository(InMemoryDocuments[CreditNote]):
 
 
 class InMemoryPaymentRepository(InMemoryDocuments[Payment]):
+    """Payments and refunds, listed per order."""
+
     chronology = "received_at"
     kind = "payment"
     indexed = ("order_id",)
@@ -395,6 +415,8 @@ class InMemoryPaymentRepository(InMemoryDocuments[Payment]):
 
 
 class InMemoryShipmentRepository(InMemoryDocuments[Shipment]):
+    """Shipments, listed per order."""
+
     chronology = "number"
     kind = "shipment"
     indexed = ("order_id",)
@@ -405,6 +427,8 @@ class InMemoryShipmentRepository(InMemoryDocuments[Shipment]):
 
 
 class InMemoryReturnRepository(InMemoryDocuments[ReturnRequest]):
+    """Returns (RMAs), listed per order."""
+
     chronology = "number"
     kind = "return"
     indexed = ("order_id",)

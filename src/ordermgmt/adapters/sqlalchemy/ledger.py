@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 class SqlAlchemyLedger:
+    """The journal: entries posted in the unit of work are inserted at commit."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         self._uow = uow
         self.posted: list[JournalEntry] = []

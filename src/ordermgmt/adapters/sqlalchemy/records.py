@@ -72,6 +72,8 @@ class SqlAlchemyIdempotencyRecords:
 
 
 class SqlAlchemySequences:
+    """Document number series: the next number from ``sequences``, locked until commit."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         self._uow = uow
 
@@ -81,7 +83,7 @@ class SqlAlchemySequences:
             f"next_value:{conn.dialect.name}",
             lambda: Statement(
                 self._uow.upsert(t.sequences)
-                .values(series=bindparam("series"), value=1)
+                .values(series=bindparam("series", type_=t.sequences.c.series.type), value=1)
                 .on_conflict_do_update(
                     index_elements=[t.sequences.c.series],
                     set_={"value": t.sequences.c.value + 1},

@@ -47,11 +47,15 @@ if TYPE_CHECKING:
 
 
 class SqlAlchemyCustomerRepository(Tracked[Customer]):
+    """Customers, by id (the ``CustomerRepository`` port)."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, CustomerMapper())
 
 
 class SqlAlchemyProductRepository(Tracked[Product]):
+    """Products, by sku (the ``ProductRepository`` port)."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, ProductMapper())
 
@@ -62,6 +66,8 @@ class SqlAlchemyProductRepository(Tracked[Product]):
 
 
 class SqlAlchemyLocationRepository(Tracked[Location]):
+    """Stock locations, by code (the ``LocationRepository`` port)."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, LocationMapper())
 
@@ -70,6 +76,8 @@ class SqlAlchemyLocationRepository(Tracked[Location]):
 
 
 class SqlAlchemyStockRepository(Tracked[StockItem]):
+    """Stock items, by (sku, location) (the ``StockRepository`` port)."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, StockMapper())
 
@@ -111,6 +119,8 @@ class SqlAlchemyStockRepository(Tracked[StockItem]):
 
 
 class SqlAlchemyOrderRepository(Tracked[Order]):
+    """Orders, by id, number and idempotency key (the ``OrderRepository`` port)."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, OrderMapper())
 
@@ -179,6 +189,8 @@ class SqlAlchemyOrderRepository(Tracked[Order]):
 
 
 class SqlAlchemyRequisitionRepository(Tracked[PurchaseRequisition]):
+    """Purchase requisitions, at most one open per sku and location."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, RequisitionMapper())
 
@@ -206,6 +218,8 @@ class SqlAlchemyRequisitionRepository(Tracked[PurchaseRequisition]):
 
 
 class SqlAlchemyReceiptRepository(Tracked[SupplierReceipt]):
+    """Supplier receipts, by id and sku."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, ReceiptMapper())
 
@@ -215,6 +229,8 @@ class SqlAlchemyReceiptRepository(Tracked[SupplierReceipt]):
 
 
 class SqlAlchemyInvoiceRepository(Documents[Invoice]):
+    """Invoices, by id and number, listed per order or customer."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, InvoiceMapper())
 
@@ -242,6 +258,8 @@ class SqlAlchemyInvoiceRepository(Documents[Invoice]):
 
 
 class SqlAlchemyCreditNoteRepository(Documents[CreditNote]):
+    """Credit notes, listed per invoice or order."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, CreditNoteMapper())
 
@@ -259,6 +277,8 @@ class SqlAlchemyCreditNoteRepository(Documents[CreditNote]):
 
 
 class SqlAlchemyPaymentRepository(Documents[Payment]):
+    """Payments and refunds, listed per order."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, PaymentMapper())
 
@@ -267,6 +287,8 @@ class SqlAlchemyPaymentRepository(Documents[Payment]):
 
 
 class SqlAlchemyShipmentRepository(Documents[Shipment]):
+    """Shipments, listed per order."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, ShipmentMapper())
 
@@ -275,6 +297,8 @@ class SqlAlchemyShipmentRepository(Documents[Shipment]):
 
 
 class SqlAlchemyReturnRepository(Documents[ReturnRequest]):
+    """Returns (RMAs), listed per order."""
+
     def __init__(self, uow: SqlAlchemyUnitOfWork) -> None:
         super().__init__(uow, ReturnMapper())
 

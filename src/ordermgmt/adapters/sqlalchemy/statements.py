@@ -42,7 +42,9 @@ class AggregateStatements:
         self.by_key = Statement(self.base.where(*where))
         self.by_key_locked = Statement(self.base.where(*where).with_for_update(of=table))
         values: dict[str, Any] = {
-            c.name: bindparam(f"v_{c.name}") for c in table.columns if c.name not in key_columns
+            c.name: bindparam(f"v_{c.name}", type_=c.type)
+            for c in table.columns
+            if c.name not in key_columns
         }
         self.update = Statement(
             update(table).where(*where, table.c.version == bindparam("old_version")).values(values)
@@ -135,7 +137,7 @@ def child_update(child: Table, keys: Sequence[str], columns: Sequence[str]) -> S
 
     def build() -> Statement:
         where = [child.c[k] == bindparam(f"k_{k}") for k in keys]
-        values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns}
+        values: dict[str, Any] = {c: bindparam(f"v_{c}", type_=child.c[c].type) for c in columns}
         return Statement(update(child).where(*where).values(values))
 
     return cached_statement(f"update:{child.name}:{','.join(columns)}", build)

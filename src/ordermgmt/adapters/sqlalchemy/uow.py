@@ -318,7 +318,7 @@ class DeliveredMarks:
     _mark = Statement(
         update(t.outbox)
         .where(t.outbox.c.event_id.in_(bindparam("ids", expanding=True)))
-        .values(published_at=bindparam("now"))
+        .values(published_at=bindparam("now", type_=t.outbox.c.published_at.type))
     )
 
     def mark(self, conn: Connection, ids: Sequence[str]) -> None:
