@@ -65,10 +65,14 @@ CLASSES = sorted(
     key=lambda c: (c.__module__, c.__qualname__),
 )
 PROTOCOLS = [c for c in public_classes(ports) if getattr(c, "_is_protocol", False)]
-METHOD_OWNERS = [OrderManagement, *PROTOCOLS] + [
-    c for c in public_classes(messages) if c.__module__ == messages.__name__
+METHOD_OWNERS = [*PROTOCOLS] + [
+    c for c in public_classes(messages) if c.__module__.startswith(f"{messages.__name__}.")
 ]
-METHODS = [(cls, name, value) for cls in METHOD_OWNERS for name, value in public_methods(cls)]
+#: The facade's own classes: OrderManagement and the method groups it is composed of.
+FACADE_CLASSES = [c for c in OrderManagement.__mro__ if c.__module__.startswith("ordermgmt.facade")]
+METHODS = [
+    (OrderManagement, name, value) for cls in FACADE_CLASSES for name, value in public_methods(cls)
+] + [(cls, name, value) for cls in METHOD_OWNERS for name, value in public_methods(cls)]
 
 
 def test_the_walk_finds_what_it_should() -> None:

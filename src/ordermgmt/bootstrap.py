@@ -92,14 +92,15 @@ def _assemble(
     **storage: Any,
 ) -> Dependencies:
     """Dependencies around a unit of work factory, with the defaults for every port not given:
-    the system clock, UUIDs, the own fleet (:func:`default_carriers`), the
-    single-location-first allocation policy and default settings; the simulations named in
+    the system clock, UUIDs, the single-location-first allocation policy and default settings;
+    the own fleet (:func:`default_carriers`) besides the given ``carriers`` (see
+    :func:`merge_carriers`); the simulations named in
     ``simulate`` where their port has no adapter, and none otherwise (no purchasing, no
     notifications). ``storage`` passes on what a store adds (``outbox``, ``close``)."""
     clock = clock or SystemClock()
-    fleet = default_carriers(clock) if carriers is None else list(carriers)
-    if "parcel" in simulate and all(c.name != "parcel" for c in fleet):
-        fleet.insert(0, InMemoryCarrier(clock))
+    fleet = merge_carriers(carriers or (), default_carriers(clock))
+    if "parcel" in simulate and "parcel" not in fleet:
+        fleet = {"parcel": InMemoryCarrier(clock), **fleet}
     if purchasing is None and "purchasing" in simulate:
         purchasing = InMemoryPurchasing()
     if notifications is None and "notifications" in simulate:
@@ -111,7 +112,7 @@ def _assemble(
         clock=clock,
         ids=ids or UuidIdGenerator(),
         allocation=allocation or SingleLocationFirst(),
-        carriers={c.name: c for c in fleet},
+        carriers=fleet,
         notifications=notifications,
         settings=settings or Settings(),
         **storage,
@@ -127,6 +128,24 @@ def simulations(simulate: Iterable[str]) -> frozenset[str]:
             known = ", ".join(SIMULATIONS)
             raise ValidationError("simulate", name, f"is no simulated adapter; known: {known}")
     return frozenset(names)
+
+
+def merge_carriers(
+    given: Iterable[CarrierPort], built_in: Iterable[CarrierPort]
+) -> dict[str, CarrierPort]:
+    """Carriers by name: the given ones in their order, then every built-in carrier whose name
+    none of them has. So a given carrier replaces the built-in carrier of its name (pass an
+    ``OwnFleetCarrier`` named ``"own-fleet"`` to plan your own vans), and every other built-in
+    carrier stays. Two given carriers with one name are a ``ValidationError``: one of them
+    would be dropped without a word."""
+    merged: dict[str, CarrierPort] = {}
+    for carrier in given:
+        if carrier.name in merged:
+            raise ValidationError("carriers", carrier.name, "two carriers have this name")
+        merged[carrier.name] = carrier
+    for carrier in built_in:
+        merged.setdefault(carrier.name, carrier)
+    return merged
 
 
 def default_carriers(clock: Clock) -> list[CarrierPort]:
@@ -182,7 +201,8 @@ def sql_dependencies(
 
     Nothing simulated serves unless named in ``simulate`` (see :data:`SIMULATIONS`): without a
     purchasing adapter requisitions stay pending, without notifications invoices stay unsent,
-    and the only carrier is the own fleet. Logs once, at INFO, which adapter serves each port.
+    and the only carriers are those in ``carriers`` and the own fleet. Logs once, at INFO,
+    which adapter serves each port.
     """
     from sqlalchemy.engine import make_url
 

@@ -44,7 +44,10 @@ BY_IDS = Statement(
 SETTLE = Statement(
     update(tables.invoices)
     .where(c.id == bindparam("k_id"))
-    .values(settled=bindparam("settled"), paid=bindparam("paid"))
+    .values(
+        settled=bindparam("settled", type_=c.settled.type),
+        paid=bindparam("paid", type_=c.paid.type),
+    )
 )
 
 
@@ -197,3 +200,26 @@ def test_a_table_with_client_side_defaults_is_refused() -> None:
         Statement(insert(defaults))
     with pytest.raises(ValueError, match="client-side column defaults"):
         Statement(update(defaults).values(note="changed"))
+
+
+def test_a_bind_parameter_without_a_type_is_refused() -> None:
+    """Values are converted by their column's type (text for amounts on SQLite, say); a
+    parameter in ``.values()`` gets no type from its column, so it must be given one."""
+    untyped = update(tables.invoices).where(c.id == bindparam("k_id")).values(paid=bindparam("p"))
+    with pytest.raises(ValueError, match="'p' has no type"):
+        Statement(untyped)
+
+
+def test_a_literal_that_needs_its_types_conversion_is_refused(engine: Engine) -> None:
+    literal = Statement(select(c.id).where(c.paid == Decimal("1.50")))
+    with engine.connect() as conn, pytest.raises(ValueError, match="named bindparam"):
+        fetch(conn, literal)
+
+
+def test_literal_strings_and_integers_are_sent_as_written(engine: Engine) -> None:
+    rows = [_invoice(1), _invoice(2, currency="USD")]
+    with engine.begin() as conn:
+        execute_many(conn, _insert(rows), rows)
+    eur = Statement(select(c.id).where(c.currency == "EUR", c.version == 1).limit(5))
+    with engine.connect() as conn:
+        assert fetch(conn, eur) == [("inv-1",)]

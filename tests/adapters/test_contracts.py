@@ -4,9 +4,6 @@ Each contract class runs on the in-memory store, on a SQLite file and on Postgre
 when ``ORDERMGMT_TEST_POSTGRES_URL`` names a server; skipped, and reported, otherwise). SQLite
 gets a new file per test. PostgreSQL gets one new database for this module, and every test
 starts on emptied tables, so no test sees another's rows.
-
-Where a store breaks a contract, the parametrization is marked ``xfail(strict=True)`` in
-``KNOWN_BUGS`` with the reason: fixing the store turns it into a failure until the mark goes.
 """
 
 from __future__ import annotations
@@ -43,28 +40,21 @@ from ordermgmt.testing.contracts import (
     StorageContract,
     UnitOfWorkContract,
 )
+from tests.adapters.test_port_contracts import PORT_CONTRACTS
 from tests.databases import postgres_database, require_postgres, sqlite_url
 
 BACKENDS = ("memory", "sqlite", "postgres")
 SQL = ("sqlite", "postgres")
 
-KNOWN_BUGS: dict[tuple[str, str], str] = {}
-
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize every contract test by backend, marking the known failures."""
+    """Parametrize every contract test by backend."""
     if "backend" not in metafunc.fixturenames:
         return
-    name = metafunc.function.__name__
     backends = getattr(metafunc.cls, "backends", BACKENDS)
     params = []
     for backend in backends:
-        marks: list[pytest.MarkDecorator] = []
-        if backend == "postgres":
-            marks.append(pytest.mark.postgres)
-        reason = KNOWN_BUGS.get((name, backend))
-        if reason is not None:
-            marks.append(pytest.mark.xfail(strict=True, reason=reason))
+        marks = [pytest.mark.postgres] if backend == "postgres" else []
         params.append(pytest.param(backend, id=backend, marks=marks))
     metafunc.parametrize("backend", params)
 
@@ -211,7 +201,7 @@ def test_every_contract_class_runs_here() -> None:
         for name in contracts.__all__
         if name.endswith("Contract") and name != "StorageContract"
     }
-    assert shipped == set(CONTRACTS)
+    assert shipped == set(CONTRACTS) | set(PORT_CONTRACTS)  # the latter run in test_port_contracts
     run = {
         base
         for name, cls in globals().items()
@@ -226,9 +216,3 @@ def test_storage_contract_holds_every_repository_test_once() -> None:
     every = set().union(*per_class)
     assert sum(len(names) for names in per_class) == len(every), "two contracts share a test name"
     assert {name for name in dir(StorageContract) if name.startswith("test_")} == every
-
-
-def test_known_bugs_name_existing_tests() -> None:
-    names: set[str] = set().union(*(_tests(cls) for cls in CONTRACTS))
-    unknown = [key for key in KNOWN_BUGS if key[0] not in names or key[1] not in BACKENDS]
-    assert unknown == []

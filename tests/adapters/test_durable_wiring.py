@@ -125,7 +125,7 @@ def test_opening_a_durable_oms_logs_each_ports_adapter_once_without_secrets(
             shown, simulate=["notifications"], carriers=[InMemoryCarrier(FixedClock(), name="dhl")]
         ).close()
     [line] = [r.getMessage() for r in caplog.records if r.name == "ordermgmt.bootstrap"]
-    assert "carriers [dhl=InMemoryCarrier (simulated)]" in line
+    assert "carriers [dhl=InMemoryCarrier (simulated), own-fleet=OwnFleetCarrier]" in line
     assert "purchasing none (requisitions stay pending)" in line
     assert "notifications InMemoryNotifications (simulated)" in line
     for port in ("event publisher", "outbox", "clock", "ids", "allocation"):

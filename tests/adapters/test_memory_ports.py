@@ -6,11 +6,11 @@ import pytest
 
 from ordermgmt.adapters.memory import InMemoryNotifications
 from ordermgmt.errors import NotificationError
-from ordermgmt.ports import Message
+from ordermgmt.ports import OutgoingMessage
 
 
-def _message(n: int) -> Message:
-    return Message(
+def _message(n: int) -> OutgoingMessage:
+    return OutgoingMessage(
         recipient=f"customer:{n}",
         subject=f"Invoice {n}",
         body="",

@@ -9,15 +9,25 @@ from __future__ import annotations
 import multiprocessing
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ordermgmt import Money, OrderManagement, errors
-from ordermgmt.adapters.sqlalchemy import HEAD, SqlAlchemyUnitOfWork, current_revision, tables
+from ordermgmt.adapters.sqlalchemy import (
+    HEAD,
+    SqlAlchemyUnitOfWork,
+    current_revision,
+    open_engine,
+    tables,
+    upgrade,
+)
+from ordermgmt.adapters.sqlalchemy.errors import DUPLICATE_KINDS, translate
 from tests.adapters import workers
 from tests.databases import database
 
@@ -376,3 +386,84 @@ def _counts(oms: OrderManagement) -> dict[str, int]:
 
 
 _ = SqlAlchemyUnitOfWork
+
+
+# -- refused rows are translated by the name of the constraint they violate -----------------
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+SHIPMENT = {"id": "s-1", "version": 1, "number": "SH-1", "order_id": "o-1", "body": "{}"}
+REQUISITION = {
+    "id": "r-1",
+    "version": 1,
+    "sku": "A",
+    "location": "BER",
+    "quantity": 5,
+    "reason": "reorder",
+    "status": "open",
+    "submitted": False,
+    "raised_at": NOW,
+    "closed_by": "",
+}
+PRODUCT = {
+    "sku": "part-number-7",  # a word in a key value says nothing about the constraint
+    "version": 1,
+    "name": "P",
+    "unit_price": Decimal("1.00"),
+    "currency": "EUR",
+    "tax_rate": Decimal("0.19"),
+    "reorder_point": 0,
+    "reorder_quantity": 0,
+    "active": True,
+    "weight_kg": Decimal(0),
+}
+RECORD = {
+    "scope": "payment",
+    "key": "k",
+    "fingerprint": "f",
+    "result_ids": "[]",
+    "recorded_at": NOW,
+}
+ENTRY = {"id": "e-1", "posted_at": NOW, "description": "", "reference": "", "reverses": ""}
+
+REFUSED = [
+    # (table, first row, second row, DuplicateKey kind or None for a plain Conflict)
+    (tables.shipments, SHIPMENT, {**SHIPMENT, "id": "s-2"}, "document number"),
+    (tables.requisitions, REQUISITION, {**REQUISITION, "id": "r-2"}, "open requisition"),
+    (tables.idempotency_records, RECORD, {**RECORD, "fingerprint": "g"}, "idempotency key"),
+    (tables.products, PRODUCT, {**PRODUCT, "name": "Q"}, None),
+    (tables.journal_entries, ENTRY, {**ENTRY, "description": "again"}, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "first", "second", "kind"),
+    REFUSED,
+    ids=[f"{table.name}-{kind or 'conflict'}" for table, _, _, kind in REFUSED],
+)
+def test_a_refused_row_is_translated_by_the_constraint_it_violates(
+    url: str, table: Any, first: dict[str, Any], second: dict[str, Any], kind: str | None
+) -> None:
+    engine = open_engine(url)
+    try:
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(table.insert(), first)
+        with engine.connect() as conn, pytest.raises(IntegrityError) as raised:
+            conn.execute(table.insert(), second)
+    finally:
+        engine.dispose()
+    error = translate(raised.value)
+    if kind is None:
+        assert type(error) is errors.Conflict
+    else:
+        assert isinstance(error, errors.DuplicateKey)
+        assert error.kind == kind
+
+
+def test_every_constraint_that_means_a_duplicate_is_one_the_tables_name() -> None:
+    named = {
+        constraint.name
+        for table in tables.metadata.tables.values()
+        for constraint in table.constraints
+    } | {index.name for table in tables.metadata.tables.values() for index in table.indexes}
+    assert set(DUPLICATE_KINDS) <= named

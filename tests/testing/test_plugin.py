@@ -106,19 +106,116 @@ def test_an_outside_conftest_can_override_the_clock(pytester: pytest.Pytester) -
     result.assert_outcomes(passed=1)
 
 
+CUSTOM_ADAPTERS = """
+import pytest
+
+from ordermgmt.adapters.carriers import InMemoryCarrier
+from ordermgmt.adapters.memory import InMemoryEventPublisher
+from ordermgmt.testing import a_customer, a_product, an_order
+
+
+class SandboxCarrier(InMemoryCarrier):
+    \"\"\"Stands for an integrator's carrier client, talking to the carrier's sandbox.\"\"\"
+
+
+class Outbox:
+    \"\"\"Stands for an integrator's mail client: keeps what it sends.\"\"\"
+
+    def __init__(self):
+        self.messages = []
+
+    def send(self, message):
+        self.messages.append(message)
+
+
+class CountingPublisher(InMemoryEventPublisher):
+    published_batches = 0
+
+    def publish(self, events):
+        self.published_batches += 1
+        super().publish(events)
+
+
+@pytest.fixture
+def oms_carriers(oms_clock):
+    return [SandboxCarrier(oms_clock, name="sandbox")]
+
+
+@pytest.fixture
+def oms_notifications():
+    return Outbox()
+
+
+@pytest.fixture
+def oms_publisher():
+    return CountingPublisher()
+
+
+def test_the_oms_ships_with_the_custom_carrier_and_keeps_the_own_fleet(oms):
+    product = a_product(oms, stock={"MAIN": 2})
+    first = an_order(oms, lines={product.sku: 1})
+    second = an_order(oms, lines={product.sku: 1})
+    assert oms.ship_order(first.id, carrier="sandbox").tracking_number.startswith("SANDBOX")
+    assert oms.ship_order(second.id, carrier="own-fleet").tracking_number.startswith("FLEET-")
+
+
+def test_the_oms_sends_through_the_custom_notifications(oms, oms_notifications):
+    order = an_order(oms, customer_id=a_customer(oms, email="erika@example.com").id)
+    invoice = oms.issue_invoice(order.id)
+    assert [(m.recipient, m.reference) for m in oms_notifications.messages] == [
+        ("erika@example.com", invoice.number)
+    ]
+
+
+def test_the_oms_publishes_through_the_custom_publisher(oms, oms_publisher, oms_events):
+    an_order(oms)
+    assert oms_publisher.published_batches > 0
+    assert "OrderPlaced" in [event.name for event in oms_events]
+"""
+
+DEFAULT_ADAPTERS = """
+from ordermgmt.testing import a_customer, an_order
+
+
+def test_the_default_notifications_record_what_was_sent(oms, oms_notifications):
+    order = an_order(oms, customer_id=a_customer(oms, email="erika@example.com").id)
+    invoice = oms.issue_invoice(order.id)
+    assert [m.reference for m in oms_notifications.sent] == [invoice.number]
+
+
+def test_no_carriers_of_ones_own_by_default(oms, oms_carriers):
+    assert oms_carriers == []
+    assert sorted(c.carrier for c in oms.quote_shipping(an_order(oms).id)) == [
+        "own-fleet",
+        "parcel",
+    ]
+"""
+
+
+def test_a_test_module_plugs_its_own_adapters_into_the_oms_fixture(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_custom=CUSTOM_ADAPTERS, test_defaults=DEFAULT_ADAPTERS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5)
+
+
 def test_fixtures_are_listed_with_their_documentation(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_nothing(): pass")
     result = pytester.runpytest_subprocess("--fixtures", "-p", "no:cacheprovider")
-    result.stdout.fnmatch_lines(
-        [
-            "*oms_clock*",
-            "*oms_ids*",
-            "*oms_purchasing*",
-            "*oms -- *",
-            "*A fresh, empty in-memory OMS*",
-            "*oms_events*",
-        ]
-    )
+    # pytest orders the listing by the text of each fixture's location, so look for each.
+    documented = {
+        "oms": "A fresh, empty in-memory OMS*",
+        "oms_clock": "Business time for ``oms``*",
+        "oms_ids": "Ids for ``oms``*",
+        "oms_purchasing": "The purchasing system ``oms``*",
+        "oms_notifications": "Where ``oms`` sends invoices*",
+        "oms_carriers": "Carriers of your own for ``oms``*",
+        "oms_publisher": "The event publisher ``oms``*",
+        "oms_events": "Every domain event ``oms`` publishes*",
+    }
+    for name, doc in documented.items():
+        result.stdout.fnmatch_lines([f"{name} -- *", f"    {doc}"], consecutive=True)
 
 
 # -- the builders ----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from ordermgmt.domain.events import DomainEvent, OrderPlaced
 from ordermgmt.domain.purchasing import PurchaseRequisition
 from ordermgmt.domain.shipment import Booking, RateQuote, ShipmentRequest, TrackingEvent
 from ordermgmt.messages import CustomerView
-from ordermgmt.ports import EventHandler, Message
+from ordermgmt.ports import EventHandler, OutgoingMessage
 
 
 class AdapterBug(Exception):
@@ -155,7 +155,7 @@ class FlakyNotifications(Armed):
         super().__init__()
         self.inner = InMemoryNotifications()
 
-    def send(self, message: Message) -> None:
+    def send(self, message: OutgoingMessage) -> None:
         self.check("send")
         self.inner.send(message)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from ordermgmt.domain.base import Aggregate, require_quantity, require_text
 from ordermgmt.domain.errors import InsufficientStock, ValidationError
+from ordermgmt.domain.events import StockAdjusted, StockLow, StockMoved
 
 LOCATION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
@@ -111,6 +113,51 @@ class StockItem(Aggregate):
             )
         self.reserved -= quantity
         self.on_hand -= quantity
+
+    def adjust(self, on_hand: int, reason: str, at: datetime) -> None:
+        """A count or correction sets the units on hand: records ``StockAdjusted`` with the
+        change. Reserved units beyond ``on_hand`` must have been released first."""
+        change = on_hand - self.on_hand
+        self.on_hand = on_hand
+        self.record(
+            StockAdjusted(
+                occurred_at=at,
+                sku=self.sku,
+                location=self.location,
+                change=change,
+                reason=reason,
+                on_hand=on_hand,
+            )
+        )
+
+    def move_to(self, target: StockItem, quantity: int, at: datetime) -> None:
+        """Move unreserved units of the sku to ``target`` (another location): records
+        ``StockMoved`` here."""
+        self.remove(quantity)
+        target.receive(quantity)
+        self.record(
+            StockMoved(
+                occurred_at=at,
+                sku=self.sku,
+                from_location=self.location,
+                to_location=target.location,
+                quantity=quantity,
+            )
+        )
+
+    def check_low(self, available_before: int, reorder_point: int, at: datetime) -> None:
+        """Records ``StockLow`` if the available units fell from above ``reorder_point`` to or
+        below it (``available_before`` is what was available before they fell)."""
+        if self.available <= reorder_point < available_before:
+            self.record(
+                StockLow(
+                    occurred_at=at,
+                    sku=self.sku,
+                    location=self.location,
+                    available=self.available,
+                    reorder_point=reorder_point,
+                )
+            )
 
 
 # -- allocation --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ outstanding is money the seller owes the customer (a refund due).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -18,8 +19,10 @@ from functools import cached_property
 
 from ordermgmt.domain.base import Aggregate, require_quantity
 from ordermgmt.domain.errors import Overpayment, ValidationError
+from ordermgmt.domain.events import CreditNoteIssued, InvoiceIssued, InvoiceSent
 from ordermgmt.domain.money import Money, round_amount
-from ordermgmt.domain.order import OrderLine, TaxSubtotal, Totals, tax_subtotals
+from ordermgmt.domain.order import Order, OrderLine, PaymentStatus
+from ordermgmt.domain.totals import TaxSubtotal, Totals, tax_subtotals
 
 
 def invoice_number(year: int, sequence: int) -> str:
@@ -147,13 +150,26 @@ class _Document(Totals, Aggregate):
     @cached_property
     def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
         """Per rate: net and tax. Cached: an issued document's lines never change."""
-        computed = tax_subtotals(((line.tax_rate, line.net) for line in self.lines), self.currency)
-        if not self.fixed_tax:
-            return computed
-        fixed = dict(self.fixed_tax)
-        return tuple(
-            TaxSubtotal(rate=s.rate, net=s.net, tax=fixed.get(s.rate, s.tax)) for s in computed
-        )
+        return document_tax(self.lines, self.currency, self.fixed_tax)
+
+
+def document_tax(
+    lines: Iterable[DocumentLine], currency: str, fixed_tax: tuple[tuple[Decimal, Money], ...] = ()
+) -> tuple[TaxSubtotal, ...]:
+    """Net and tax per rate of document lines; where ``fixed_tax`` names a rate, its tax."""
+    computed = tax_subtotals(((line.tax_rate, line.net) for line in lines), currency)
+    if not fixed_tax:
+        return computed
+    fixed = dict(fixed_tax)
+    return tuple(
+        TaxSubtotal(rate=s.rate, net=s.net, tax=fixed.get(s.rate, s.tax)) for s in computed
+    )
+
+
+def document_total(lines: Sequence[DocumentLine], currency: str) -> Money:
+    """What a document of ``lines`` would come to (net plus tax per rate)."""
+    subtotals = tax_subtotals(((line.tax_rate, line.net) for line in lines), currency)
+    return Money(sum((s.net.amount + s.tax.amount for s in subtotals), Decimal(0)), currency)
 
 
 class InvoiceStatus(StrEnum):
@@ -191,8 +207,9 @@ class Invoice(_Document):
         payment_terms_days: int,
         settlement: Settlement,
     ) -> Invoice:
+        """A new invoice, due ``payment_terms_days`` after ``at``: records ``InvoiceIssued``."""
         zero = Money.zero(currency)
-        return cls(
+        invoice = cls(
             id=id,
             number=number,
             order_id=order_id,
@@ -206,6 +223,19 @@ class Invoice(_Document):
             credited=zero,
             refunded=zero,
         )
+        invoice.record(
+            InvoiceIssued(
+                occurred_at=at,
+                invoice_id=id,
+                number=number,
+                order_id=order_id,
+                customer_id=customer_id,
+                total=invoice.total,
+                due_date=invoice.due_date.isoformat(),
+                settlement=settlement,
+            )
+        )
+        return invoice
 
     @property
     def outstanding(self) -> Money:
@@ -223,10 +253,13 @@ class Invoice(_Document):
     def creditable(self) -> Money:
         return self.total - self.credited
 
-    def sent(self, recipient: str) -> None:
-        """The invoice went out to ``recipient``."""
+    def sent(self, recipient: str, at: datetime) -> None:
+        """The invoice went out to ``recipient`` ``at``: records ``InvoiceSent``."""
         self.sent_to = recipient
         self.send_error = ""
+        self.record(
+            InvoiceSent(occurred_at=at, invoice_id=self.id, number=self.number, recipient=recipient)
+        )
 
     def sending_failed(self, reason: str) -> None:
         """An attempt to send failed: ``sent_to`` stays as it was, the reason is kept."""
@@ -237,6 +270,14 @@ class Invoice(_Document):
             raise ValidationError("amount", amount, "must be greater than zero")
         if amount > self.outstanding:
             raise Overpayment(self.number, amount, self.outstanding)
+        self.paid = self.paid + amount
+
+    def paid_at_once(self) -> None:
+        """A cash sale: the whole invoice is paid as it is issued."""
+        self.paid = self.total
+
+    def apply_prepayment(self, amount: Money) -> None:
+        """Set ``amount`` the customer paid ahead for the order against the invoice."""
         self.paid = self.paid + amount
 
     def apply_credit(self, amount: Money) -> None:
@@ -257,3 +298,90 @@ class CreditNote(_Document):
 
     invoice_id: str
     reason: str
+
+    @classmethod
+    def issue(
+        cls,
+        *,
+        id: str,
+        number: str,
+        invoice: Invoice,
+        order_id: str,
+        lines: tuple[DocumentLine, ...],
+        fixed_tax: tuple[tuple[Decimal, Money], ...],
+        reason: str,
+        at: datetime,
+    ) -> CreditNote:
+        """A new credit note of ``invoice`` (see :func:`ordermgmt.domain.crediting.credit_for`
+        for its lines and tax): records ``CreditNoteIssued``."""
+        note = cls(
+            id=id,
+            number=number,
+            order_id=order_id,
+            customer_id=invoice.customer_id,
+            currency=invoice.currency,
+            lines=lines,
+            issued_at=at,
+            fixed_tax=fixed_tax,
+            invoice_id=invoice.id,
+            reason=reason[:200],
+        )
+        note.record(
+            CreditNoteIssued(
+                occurred_at=at,
+                credit_note_id=id,
+                number=number,
+                invoice_id=invoice.id,
+                order_id=order_id,
+                total=note.total,
+                reason=note.reason,
+            )
+        )
+        return note
+
+
+# -- what an order's invoices add up to ----------------------------------------------------------
+
+
+def payment_status(invoices: Sequence[Invoice]) -> PaymentStatus:
+    """The payment status of an order with these invoices: not invoiced without one; once
+    anything is credited, refunded (all of it credited) or partially refunded; else paid,
+    partially paid or invoiced by what was paid of their total."""
+    if not invoices:
+        return PaymentStatus.NOT_INVOICED
+    currency = invoices[0].currency
+    total = sum((i.total for i in invoices), Money.zero(currency))
+    credited = sum((i.credited for i in invoices), Money.zero(currency))
+    paid = sum((i.paid for i in invoices), Money.zero(currency))
+    if not credited.is_zero:
+        return PaymentStatus.REFUNDED if credited == total else PaymentStatus.PARTIALLY_REFUNDED
+    if paid >= total:
+        return PaymentStatus.PAID
+    if not paid.is_zero:
+        return PaymentStatus.PARTIALLY_PAID
+    return PaymentStatus.INVOICED
+
+
+# -- what is left to invoice -------------------------------------------------------------------
+
+
+def invoice_lines(order: Order, policy: InvoicePolicy) -> list[DocumentLine]:
+    """The lines an invoice of ``order`` would have now under ``policy``: per order line, the
+    units the policy allows less those invoiced and not credited."""
+    lines = []
+    for line in order.lines:
+        if policy is InvoicePolicy.ON_ORDER:
+            target = line.quantity - line.cancelled - line.returned
+        else:
+            target = line.shipped - line.returned
+        already = line.invoiced - line.credited
+        if target > already:
+            lines.append(document_line(line, target - already, max(already, 0)))
+    return lines
+
+
+def uninvoiced(order: Order) -> Money:
+    """What is still to be invoiced on ``order``: its units not yet invoiced, less cancelled and
+    returned ones, priced as an invoice would price them."""
+    lines = invoice_lines(order, InvoicePolicy.ON_ORDER)
+    return document_total(lines, order.currency) if lines else Money.zero(order.currency)

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from ordermgmt.domain.base import Aggregate, require_text
 from ordermgmt.domain.errors import CurrencyMismatch, ValidationError
+from ordermgmt.domain.events import JournalEntryPosted
 from ordermgmt.domain.money import Money
 
 
@@ -87,6 +88,32 @@ class JournalEntry(Aggregate):
             raise ValidationError(
                 "postings", f"debit {debit} / credit {credit}", "debits must equal credits"
             )
+
+    @classmethod
+    def post(
+        cls,
+        *,
+        id: str,
+        at: datetime,
+        description: str,
+        postings: tuple[Posting, ...],
+        reference: str,
+    ) -> JournalEntry:
+        """A new entry, posted ``at``: records ``JournalEntryPosted`` (with the description
+        as given)."""
+        entry = cls(
+            id=id, posted_at=at, description=description, postings=postings, reference=reference
+        )
+        entry.record(
+            JournalEntryPosted(
+                occurred_at=at,
+                entry_id=id,
+                description=description,
+                reference=reference,
+                amount=entry.amount,
+            )
+        )
+        return entry
 
     @property
     def currency(self) -> str:

@@ -11,12 +11,12 @@ Per line, while the order is open, every ordered unit is in exactly one bucket:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from functools import cached_property
+from typing import Protocol
 
 from ordermgmt.domain.base import Aggregate, require_quantity, require_text
 from ordermgmt.domain.errors import (
@@ -39,122 +39,28 @@ from ordermgmt.domain.events import (
 )
 from ordermgmt.domain.ids import CustomerId, OrderId
 from ordermgmt.domain.money import MAX_AMOUNT, Money, round_amount
+from ordermgmt.domain.order_status import TRANSITIONS as TRANSITIONS
+from ordermgmt.domain.order_status import Channel as Channel
+from ordermgmt.domain.order_status import FulfillmentStatus as FulfillmentStatus
+from ordermgmt.domain.order_status import OrderStatus as OrderStatus
+from ordermgmt.domain.order_status import PaymentStatus as PaymentStatus
+from ordermgmt.domain.totals import TaxSubtotal as TaxSubtotal
+from ordermgmt.domain.totals import Totals as Totals
+from ordermgmt.domain.totals import tax_subtotals as tax_subtotals
 
 MAX_LINES = 500
 
 
-class Channel(StrEnum):
-    """Where the order came in."""
+class Owing(Protocol):
+    """A document with an amount still outstanding on it (an invoice of the order)."""
 
-    WEB = "web"
-    STORE = "store"
-    PHONE = "phone"
-    EMAIL = "email"
-    EDI = "edi"
-    MARKETPLACE = "marketplace"
-    SALES_REP = "sales_rep"
-    API = "api"
-
-
-class OrderStatus(StrEnum):
-    OPEN = "open"
-    ON_HOLD = "on_hold"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-class FulfillmentStatus(StrEnum):
-    UNRESERVED = "unreserved"
-    PARTIALLY_RESERVED = "partially_reserved"
-    RESERVED = "reserved"
-    BACKORDERED = "backordered"
-    PARTIALLY_SHIPPED = "partially_shipped"
-    SHIPPED = "shipped"
-    PARTIALLY_DELIVERED = "partially_delivered"
-    DELIVERED = "delivered"
-    PARTIALLY_RETURNED = "partially_returned"
-    RETURNED = "returned"
-
-
-class PaymentStatus(StrEnum):
-    NOT_INVOICED = "not_invoiced"
-    INVOICED = "invoiced"
-    PARTIALLY_PAID = "partially_paid"
-    PAID = "paid"
-    PARTIALLY_REFUNDED = "partially_refunded"
-    REFUNDED = "refunded"
-
-
-#: The legal moves of ``Order.status``.
-TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    OrderStatus.OPEN: frozenset(
-        {OrderStatus.ON_HOLD, OrderStatus.COMPLETED, OrderStatus.CANCELLED}
-    ),
-    OrderStatus.ON_HOLD: frozenset({OrderStatus.OPEN, OrderStatus.CANCELLED}),
-    OrderStatus.COMPLETED: frozenset(),
-    OrderStatus.CANCELLED: frozenset(),
-}
+    @property
+    def outstanding(self) -> Money: ...
 
 
 def order_number(sequence: int) -> str:
     """The human order number for the ``sequence``-th order: ``SO-000042``."""
     return f"SO-{sequence:06d}"
-
-
-@dataclass(frozen=True, slots=True)
-class TaxSubtotal:
-    """Net and tax of all lines at one rate; ``tax`` is rounded once, on the sum (EN 16931)."""
-
-    rate: Decimal
-    net: Money
-    tax: Money
-
-
-def tax_subtotals(nets: Iterable[tuple[Decimal, Money]], currency: str) -> tuple[TaxSubtotal, ...]:
-    """Group rounded line nets by tax rate and compute ``tax(rate) = round(Σ nets × rate)``."""
-    by_rate: dict[Decimal, Decimal] = {}
-    for rate, net in nets:
-        if net.currency != currency:
-            raise CurrencyMismatch(currency, net.currency)
-        by_rate[rate] = by_rate.get(rate, Decimal(0)) + net.amount
-    return tuple(
-        TaxSubtotal(
-            rate=rate,
-            net=Money._exact(amount, currency),
-            tax=Money._exact(round_amount(amount * rate, currency), currency),
-        )
-        for rate, amount in sorted(by_rate.items(), reverse=True)
-    )
-
-
-class Totals:
-    """Net, tax and gross of anything with ``tax_subtotals`` in one ``currency`` (orders,
-    invoices, credit notes): the sums of the per-rate figures, nothing rounded again."""
-
-    currency: str
-
-    @property
-    def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
-        raise NotImplementedError
-
-    # Cached like ``tax_subtotals`` itself, which every subclass computes once: the amounts of
-    # a placed order or an issued document never change.
-
-    @cached_property
-    def net_total(self) -> Money:
-        return Money._exact(
-            sum((s.net.amount for s in self.tax_subtotals), Decimal(0)), self.currency
-        )
-
-    @cached_property
-    def tax_total(self) -> Money:
-        return Money._exact(
-            sum((s.tax.amount for s in self.tax_subtotals), Decimal(0)), self.currency
-        )
-
-    @cached_property
-    def total(self) -> Money:
-        return self.net_total + self.tax_total
 
 
 @dataclass(kw_only=True)
@@ -240,25 +146,7 @@ class Order(Totals, Aggregate):
         request_fingerprint: str = "",
         customer_reference: str = "",
     ) -> Order:
-        if not lines:
-            raise ValidationError("lines", lines, "an order needs at least one line")
-        if len(lines) > MAX_LINES:
-            raise ValidationError("lines", len(lines), f"at most {MAX_LINES} lines per order")
-        for line in lines:
-            require_quantity(line.quantity, f"lines[{line.line_no - 1}].quantity")
-            for name, amount in (("unit_price", line.unit_price), ("discount", line.discount)):
-                if amount.currency != currency:
-                    raise CurrencyMismatch(
-                        currency, amount.currency, f"lines[{line.line_no - 1}].{name}"
-                    )
-                if amount.is_negative:
-                    raise ValidationError(
-                        f"lines[{line.line_no - 1}].{name}", amount, "must not be negative"
-                    )
-            if line.net.is_negative:
-                raise ValidationError(
-                    f"lines[{line.line_no - 1}].discount", line.discount, "exceeds the line amount"
-                )
+        _check_lines(lines, currency)
         order = cls(
             id=id,
             number=number,
@@ -498,6 +386,27 @@ class Order(Totals, Aggregate):
     def fully_delivered(self) -> bool:
         return all(line.delivered + line.cancelled == line.quantity for line in self.lines)
 
+    @property
+    def fully_invoiced(self) -> bool:
+        """Every unit the order still delivers (not cancelled, not returned) is invoiced and
+        not credited."""
+        return all(
+            line.invoiced - line.credited >= line.quantity - line.cancelled - line.returned
+            for line in self.lines
+        )
+
+    def follow_invoices(
+        self, payment_status: PaymentStatus, invoices: Sequence[Owing], at: datetime
+    ) -> None:
+        """Take the payment status the order's ``invoices`` add up to, and complete the order
+        when it is done: open, every unit delivered or cancelled, everything invoiced, and
+        settled (it has invoices and nothing is outstanding on any of them)."""
+        self.payment_status = payment_status
+        if self.status is not OrderStatus.OPEN or not self.fully_delivered:
+            return
+        if self.fully_invoiced and invoices and all(i.outstanding.is_zero for i in invoices):
+            self.complete(at)
+
     def complete(self, at: datetime) -> None:
         self._move(OrderStatus.COMPLETED)
         self.record(OrderCompleted(occurred_at=at, order_id=self.id, number=self.number))
@@ -545,3 +454,22 @@ class Order(Totals, Aggregate):
             OrderCancelled(occurred_at=at, order_id=self.id, number=self.number, reason=reason)
         )
         return released
+
+
+def _check_lines(lines: list[OrderLine], currency: str) -> None:
+    """What every line of a new order must be: a quantity, amounts in the order's currency and
+    not negative, a discount no larger than the line."""
+    if not lines:
+        raise ValidationError("lines", lines, "an order needs at least one line")
+    if len(lines) > MAX_LINES:
+        raise ValidationError("lines", len(lines), f"at most {MAX_LINES} lines per order")
+    for line in lines:
+        where = f"lines[{line.line_no - 1}]"
+        require_quantity(line.quantity, f"{where}.quantity")
+        for name, amount in (("unit_price", line.unit_price), ("discount", line.discount)):
+            if amount.currency != currency:
+                raise CurrencyMismatch(currency, amount.currency, f"{where}.{name}")
+            if amount.is_negative:
+                raise ValidationError(f"{where}.{name}", amount, "must not be negative")
+        if line.net.is_negative:
+            raise ValidationError(f"{where}.discount", line.discount, "exceeds the line amount")

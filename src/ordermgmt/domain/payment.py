@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from ordermgmt.domain.base import Aggregate, require_text
 from ordermgmt.domain.errors import ValidationError
+from ordermgmt.domain.events import DomainEvent, PaymentReceived, RefundPaid
 from ordermgmt.domain.money import Money
 
 
@@ -46,3 +47,56 @@ class Payment(Aggregate):
         if self.amount != self.amount.rounded():
             raise ValidationError("amount", self.amount, "has more decimals than the currency")
         self.reference = require_text(self.reference, "reference", max_length=100, empty=True)
+
+    @classmethod
+    def book(
+        cls,
+        *,
+        id: str,
+        kind: PaymentKind,
+        customer_id: str,
+        order_id: str,
+        invoice_id: str,
+        amount: Money,
+        method: str,
+        reference: str,
+        at: datetime,
+    ) -> Payment:
+        """Money that moved ``at``: records ``RefundPaid`` for a refund, ``PaymentReceived``
+        for money in (the event carries ``method`` as given)."""
+        payment = cls(
+            id=id,
+            kind=kind,
+            customer_id=customer_id,
+            order_id=order_id,
+            invoice_id=invoice_id,
+            amount=amount,
+            method=PaymentMethod(method),
+            reference=reference,
+            received_at=at,
+        )
+        payment.record(payment._event(method))
+        return payment
+
+    def _event(self, method: str) -> DomainEvent:
+        """``RefundPaid`` for a refund, ``PaymentReceived`` for money in."""
+        if self.kind is PaymentKind.REFUND:
+            return RefundPaid(
+                occurred_at=self.received_at,
+                payment_id=self.id,
+                customer_id=self.customer_id,
+                order_id=self.order_id,
+                invoice_id=self.invoice_id,
+                amount=self.amount,
+                method=method,
+            )
+        return PaymentReceived(
+            occurred_at=self.received_at,
+            payment_id=self.id,
+            kind=self.kind,
+            customer_id=self.customer_id,
+            order_id=self.order_id,
+            invoice_id=self.invoice_id,
+            amount=self.amount,
+            method=method,
+        )

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from ordermgmt.domain.base import Aggregate, require_quantity, require_text
 from ordermgmt.domain.errors import InvalidStateTransition, ValidationError
+from ordermgmt.domain.events import ReturnReceived, ReturnRequested
 from ordermgmt.domain.money import Money
 from ordermgmt.domain.shipment import Shipment
 
@@ -59,6 +60,50 @@ class ReturnRequest(Aggregate):
             raise ValidationError("lines", self.lines, "a return needs at least one line")
         for line in self.lines:
             require_quantity(line.quantity, "lines.quantity")
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        id: str,
+        number: str,
+        order_id: str,
+        customer_id: str,
+        lines: tuple[ReturnLine, ...],
+        reason: str,
+        at: datetime,
+    ) -> ReturnRequest:
+        """A new RMA for ``lines``: records ``ReturnRequested`` (with the reason as given)."""
+        request = cls(
+            id=id,
+            number=number,
+            order_id=order_id,
+            customer_id=customer_id,
+            lines=lines,
+            reason=reason,
+            requested_at=at,
+        )
+        request.record(
+            ReturnRequested(
+                occurred_at=at, return_id=id, number=number, order_id=order_id, reason=reason
+            )
+        )
+        return request
+
+    def settle(self, *, credit_note_id: str, refund_id: str, at: datetime) -> None:
+        """The received goods are paid for: the first credit note and refund it caused (``""``
+        for none) are kept, and ``ReturnReceived`` is recorded, after the money events."""
+        self.credit_note_id = self.credit_note_id or credit_note_id
+        self.refund_id = self.refund_id or refund_id
+        self.record(
+            ReturnReceived(
+                occurred_at=at,
+                return_id=self.id,
+                number=self.number,
+                order_id=self.order_id,
+                restocked=self.restocked,
+            )
+        )
 
     def receive(self, *, restock: bool, location: str, at: datetime) -> None:
         if self.status is not ReturnStatus.REQUESTED:

@@ -17,6 +17,13 @@ from enum import StrEnum
 from ordermgmt.domain.base import Aggregate, require_quantity, require_text
 from ordermgmt.domain.customer import Address
 from ordermgmt.domain.errors import InvalidStateTransition, ValidationError
+from ordermgmt.domain.events import (
+    ShipmentBooked,
+    ShipmentBookingFailed,
+    ShipmentCreated,
+    ShipmentDelivered,
+    ShipmentTracked,
+)
 from ordermgmt.domain.money import Money
 
 
@@ -153,6 +160,42 @@ class Shipment(Aggregate):
         for line in self.lines:
             require_quantity(line.quantity, "lines.quantity")
 
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: str,
+        number: str,
+        order_id: str,
+        location: str,
+        carrier: str,
+        lines: tuple[ShipmentLine, ...],
+        parcels: tuple[Parcel, ...],
+        at: datetime,
+    ) -> Shipment:
+        """A new pending shipment of ``lines`` from ``location``: records ``ShipmentCreated``."""
+        shipment = cls(
+            id=id,
+            number=number,
+            order_id=order_id,
+            location=location,
+            carrier=carrier,
+            lines=lines,
+            parcels=parcels,
+            created_at=at,
+        )
+        shipment.record(
+            ShipmentCreated(
+                occurred_at=at,
+                shipment_id=id,
+                number=number,
+                order_id=order_id,
+                location=location,
+                carrier=carrier,
+            )
+        )
+        return shipment
+
     @property
     def weight_kg(self) -> Decimal:
         return sum((p.weight_kg for p in self.parcels), Decimal(0))
@@ -177,9 +220,36 @@ class Shipment(Aggregate):
         self.estimated_delivery = booking.estimated_delivery
         self.booking_error = ""
 
-    def booking_failed(self, reason: str) -> None:
+    def confirm_booking(self, booking: Booking, at: datetime) -> None:
+        """The carrier accepted the shipment and its goods left: :meth:`booked`, and records
+        ``ShipmentBooked``."""
+        self.booked(booking)
+        self.record(
+            ShipmentBooked(
+                occurred_at=at,
+                shipment_id=self.id,
+                number=self.number,
+                order_id=self.order_id,
+                carrier=self.carrier,
+                tracking_number=self.tracking_number,
+            )
+        )
+
+    def booking_failed(self, reason: str, at: datetime) -> None:
+        """The carrier refused the booking: the shipment stays pending with the reason (for a
+        retry), and records ``ShipmentBookingFailed``."""
         self._require((ShipmentStatus.PENDING,), "booking failed")
         self.booking_error = reason[:500]
+        self.record(
+            ShipmentBookingFailed(
+                occurred_at=at,
+                shipment_id=self.id,
+                number=self.number,
+                order_id=self.order_id,
+                carrier=self.carrier,
+                reason=reason,
+            )
+        )
 
     def cancel(self) -> None:
         self._require((ShipmentStatus.PENDING,), ShipmentStatus.CANCELLED)
@@ -202,6 +272,32 @@ class Shipment(Aggregate):
         else:
             self.status = ShipmentStatus.IN_TRANSIT
         return False
+
+    def report(self, event: TrackingEvent, at: datetime, *, proof: str = "") -> bool:
+        """News of the shipment arrived ``at``: :meth:`track` it. Records ``ShipmentTracked``
+        (for a repeated report too), and ``ShipmentDelivered`` with ``proof`` when the news
+        delivered the shipment; returns True then."""
+        delivered = self.track(event)
+        self.record(
+            ShipmentTracked(
+                occurred_at=at,
+                shipment_id=self.id,
+                number=self.number,
+                status=event.status,
+                description=event.description,
+            )
+        )
+        if delivered:
+            self.record(
+                ShipmentDelivered(
+                    occurred_at=at,
+                    shipment_id=self.id,
+                    number=self.number,
+                    order_id=self.order_id,
+                    proof=proof,
+                )
+            )
+        return delivered
 
     def confirm_delivery(self, proof: str, at: datetime) -> None:
         self.proof_of_delivery = require_text(proof, "proof", max_length=500)

@@ -13,9 +13,10 @@ test only asks for it::
 Fixtures:
 
 ``oms``
-    A fresh :class:`~ordermgmt.OrderManagement` in memory for every test, built from the three
+    A fresh :class:`~ordermgmt.OrderManagement` in memory for every test, built from the
     fixtures below: business time from ``oms_clock``, ids from ``oms_ids``, requisitions sent
-    to ``oms_purchasing``.
+    to ``oms_purchasing``, invoices to ``oms_notifications``, events through ``oms_publisher``,
+    and the carriers in ``oms_carriers`` besides the built-in ones.
 ``oms_clock``
     The :class:`~ordermgmt.testing.FixedClock` the OMS reads; it stands at
     :data:`~ordermgmt.testing.START` until the test moves it (``oms_clock.advance(...)``).
@@ -25,19 +26,44 @@ Fixtures:
 ``oms_purchasing``
     The :class:`~ordermgmt.testing.InMemoryPurchasing` that receives purchase requisitions
     (``oms_purchasing.submitted``; ``oms_purchasing.fail_next()`` simulates an outage).
+``oms_notifications``
+    The :class:`~ordermgmt.testing.InMemoryNotifications` that receives invoices and notices
+    (``oms_notifications.sent``; ``oms_notifications.fail_next()`` simulates an outage).
+``oms_carriers``
+    Carriers of your own for ``oms``, empty by default. They join the built-in ones (the
+    simulated ``"parcel"`` service and the ``"own-fleet"``); one with a built-in carrier's
+    name replaces it.
+``oms_publisher``
+    The :class:`~ordermgmt.ports.EventPublisher` the OMS publishes committed events to
+    (in-process delivery by default).
 ``oms_events``
     A list that receives every domain event the ``oms`` publishes after the fixture is set up.
 
-Override any of them in a ``conftest.py`` (for example ``oms_clock`` to start on another day).
+Override any of them in a ``conftest.py`` or a test module to plug in your own adapter, your
+carrier client against its sandbox, say, without rewriting ``oms``::
+
+    @pytest.fixture
+    def oms_carriers(oms_clock):
+        return [MyCarrier(sandbox=True)]
+
+or ``oms_clock`` to start on another day.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from ordermgmt.adapters.memory import InMemoryEventPublisher
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.facade import OrderManagement
-from ordermgmt.testing import START, FixedClock, InMemoryPurchasing, SequentialIdGenerator
+from ordermgmt.ports import CarrierPort, EventPublisher, NotificationPort, PurchasingPort
+from ordermgmt.testing import (
+    START,
+    FixedClock,
+    InMemoryNotifications,
+    InMemoryPurchasing,
+    SequentialIdGenerator,
+)
 
 
 @pytest.fixture
@@ -59,11 +85,42 @@ def oms_purchasing() -> InMemoryPurchasing:
 
 
 @pytest.fixture
+def oms_notifications() -> InMemoryNotifications:
+    """Where ``oms`` sends invoices and notices: a recorder of every message sent."""
+    return InMemoryNotifications()
+
+
+@pytest.fixture
+def oms_carriers() -> list[CarrierPort]:
+    """Carriers of your own for ``oms`` (none by default): they join the built-in ``parcel``
+    and ``own-fleet`` carriers, replacing the one of their name."""
+    return []
+
+
+@pytest.fixture
+def oms_publisher() -> EventPublisher:
+    """The event publisher ``oms`` publishes committed events to (in-process by default)."""
+    return InMemoryEventPublisher()
+
+
+@pytest.fixture
 def oms(
-    oms_clock: FixedClock, oms_ids: SequentialIdGenerator, oms_purchasing: InMemoryPurchasing
+    oms_clock: FixedClock,
+    oms_ids: SequentialIdGenerator,
+    oms_purchasing: PurchasingPort,
+    oms_notifications: NotificationPort,
+    oms_carriers: list[CarrierPort],
+    oms_publisher: EventPublisher,
 ) -> OrderManagement:
     """A fresh, empty in-memory OMS with deterministic time and ids."""
-    return OrderManagement.in_memory(clock=oms_clock, ids=oms_ids, purchasing=oms_purchasing)
+    return OrderManagement.in_memory(
+        clock=oms_clock,
+        ids=oms_ids,
+        purchasing=oms_purchasing,
+        notifications=oms_notifications,
+        carriers=oms_carriers,
+        publisher=oms_publisher,
+    )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from ordermgmt.messages import (
     UpdateCustomer,
 )
 from ordermgmt.ports import Dependencies
-from ordermgmt.usecases.accounting import exposure, release_credit_holds
+from ordermgmt.usecases.credit import exposure, release_credit_holds
 from ordermgmt.usecases.views import customer_view
 
 

@@ -25,13 +25,6 @@ from ordermgmt.domain.errors import (
     NotFound,
     ValidationError,
 )
-from ordermgmt.domain.events import (
-    ShipmentBooked,
-    ShipmentBookingFailed,
-    ShipmentCreated,
-    ShipmentDelivered,
-    ShipmentTracked,
-)
 from ordermgmt.domain.idempotency import Scope
 from ordermgmt.domain.order import Order, OrderStatus
 from ordermgmt.domain.shipment import (
@@ -62,8 +55,9 @@ from ordermgmt.messages import (
 )
 from ordermgmt.ports import CarrierPort, Dependencies, UnitOfWork
 from ordermgmt.ports.guard import call_outside
-from ordermgmt.usecases.accounting import post_transfer, refresh_order
 from ordermgmt.usecases.idempotency import once, recall, remember
+from ordermgmt.usecases.invoicing import refresh_order
+from ordermgmt.usecases.posting import post_transfer
 from ordermgmt.usecases.stock_locks import consume_for
 
 T = TypeVar("T")
@@ -168,7 +162,7 @@ def _ship_once(deps: Dependencies, cmd: ShipOrder) -> ShipmentView:
                 weight += product.weight_kg * line.quantity
                 lines[index] = replace(line, unit_cost=product.unit_cost)
         parcels = tuple(Parcel(w) for w in (cmd.parcels or [weight]))
-        shipment = Shipment(
+        shipment = Shipment.create(
             id=deps.ids.new_id(),
             number=shipment_number(uow.sequences.next_value("shipment")),
             order_id=order.id,
@@ -176,17 +170,7 @@ def _ship_once(deps: Dependencies, cmd: ShipOrder) -> ShipmentView:
             carrier=cmd.carrier,
             lines=tuple(lines),
             parcels=parcels,
-            created_at=at,
-        )
-        shipment.record(
-            ShipmentCreated(
-                occurred_at=at,
-                shipment_id=shipment.id,
-                number=shipment.number,
-                order_id=order.id,
-                location=location,
-                carrier=cmd.carrier,
-            )
+            at=at,
         )
         uow.shipments.add(shipment)
         request = _request(uow, shipment)
@@ -246,18 +230,7 @@ def _book(deps: Dependencies, shipment: Shipment, request: ShipmentRequest) -> S
 def _booking_failed(deps: Dependencies, shipment_id: str, reason: str) -> None:
     """Record a refused booking on the pending shipment (its ``booking_error``), for a retry."""
     with deps.uow() as uow:
-        failed = uow.shipments.get(shipment_id)
-        failed.booking_failed(reason)
-        failed.record(
-            ShipmentBookingFailed(
-                occurred_at=deps.clock.now(),
-                shipment_id=failed.id,
-                number=failed.number,
-                order_id=failed.order_id,
-                carrier=failed.carrier,
-                reason=reason,
-            )
-        )
+        uow.shipments.get(shipment_id).booking_failed(reason, deps.clock.now())
         uow.commit()
 
 
@@ -305,17 +278,7 @@ def _dispatch(
             reference=shipment.number,
             at=at,
         )
-    shipment.booked(booking)
-    shipment.record(
-        ShipmentBooked(
-            occurred_at=at,
-            shipment_id=shipment.id,
-            number=shipment.number,
-            order_id=order.id,
-            carrier=shipment.carrier,
-            tracking_number=shipment.tracking_number,
-        )
-    )
+    shipment.confirm_booking(booking, at)
     refresh_order(uow, order, at)
     return shipment_view(shipment)
 
@@ -340,29 +303,10 @@ def _apply_tracking(
     proof: str,
     at: datetime,
 ) -> None:
-    delivered = shipment.track(event)
-    shipment.record(
-        ShipmentTracked(
-            occurred_at=at,
-            shipment_id=shipment.id,
-            number=shipment.number,
-            status=event.status,
-            description=event.description,
-        )
-    )
-    if delivered:
+    if shipment.report(event, at, proof=proof):
         order = uow.orders.get(shipment.order_id)
         for line in shipment.lines:
             order.deliver(line.order_line_no, line.quantity)
-        shipment.record(
-            ShipmentDelivered(
-                occurred_at=at,
-                shipment_id=shipment.id,
-                number=shipment.number,
-                order_id=order.id,
-                proof=proof,
-            )
-        )
         refresh_order(uow, order, at)
     elif shipment.status is ShipmentStatus.FAILED:
         _back_to_stock(uow, deps, shipment, at)

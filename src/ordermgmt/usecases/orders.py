@@ -29,13 +29,9 @@ from ordermgmt.messages import (
     ReleaseOrder,
 )
 from ordermgmt.ports import Dependencies, UnitOfWork
-from ordermgmt.usecases.accounting import (
-    credit_check,
-    credit_in,
-    refresh_order,
-    refund_in,
-    refund_prepayment_in,
-)
+from ordermgmt.usecases.credit import credit_check
+from ordermgmt.usecases.credit_notes import credit_in, refund_in, refund_prepayment_in
+from ordermgmt.usecases.invoicing import refresh_order
 from ordermgmt.usecases.replenishment import (
     Replenisher,
     location_order,

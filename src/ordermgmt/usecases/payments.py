@@ -18,28 +18,29 @@ from decimal import Decimal
 from ordermgmt.domain.customer import Customer
 from ordermgmt.domain.errors import Overpayment, ValidationError
 from ordermgmt.domain.idempotency import Scope
-from ordermgmt.domain.invoice import Invoice, InvoicePolicy, Settlement
+from ordermgmt.domain.invoice import (
+    Invoice,
+    InvoicePolicy,
+    Settlement,
+    document_total,
+    invoice_lines,
+)
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderStatus
 from ordermgmt.domain.payment import Payment, PaymentKind
 from ordermgmt.messages import PaymentView, RecordPayment
-from ordermgmt.ports import Dependencies, Message, UnitOfWork
-from ordermgmt.usecases.accounting import (
-    CASH_SALE_PREFERENCES,
-    _credit_sales,
-    _invoice_message,
-    _new_invoice,
-    _payment,
-    _same_currency,
-    _send,
-    document_total,
-    invoice_lines,
-    post,
-    refresh_order,
-    release_credit_holds,
-)
+from ordermgmt.ports import Dependencies, OutgoingMessage, UnitOfWork
+from ordermgmt.usecases.credit import release_credit_holds
 from ordermgmt.usecases.idempotency import once, recall, remember
+from ordermgmt.usecases.invoicing import (
+    CASH_SALE_PREFERENCES,
+    invoice_message,
+    new_invoice,
+    refresh_order,
+    send,
+)
+from ordermgmt.usecases.posting import credit_sales, new_payment, post, same_currency
 from ordermgmt.usecases.views import payment_view
 
 
@@ -57,7 +58,7 @@ def _record_once(deps: Dependencies, cmd: RecordPayment) -> PaymentView:
         if cmd.invoice_id is not None:
             invoice = uow.invoices.get(cmd.invoice_id)
             order = uow.orders.get(invoice.order_id)
-            _same_currency(cmd.amount, invoice.currency)
+            same_currency(cmd.amount, invoice.currency)
             payments = [_pay_invoice(uow, deps, invoice, order, cmd, cmd.amount, at)]
         else:
             assert cmd.order_id is not None  # guaranteed by RecordPayment's validator
@@ -72,16 +73,16 @@ def _record_once(deps: Dependencies, cmd: RecordPayment) -> PaymentView:
         receipts = _receipts(uow, customer, payments)
         uow.commit()
     for receipt in receipts:
-        _send(deps, *receipt)
+        send(deps, *receipt)
     return payment_view(*payments)
 
 
 def _receipts(
     uow: UnitOfWork, customer: Customer, payments: list[Payment]
-) -> list[tuple[Invoice, Message]]:
+) -> list[tuple[Invoice, OutgoingMessage]]:
     """The paid invoice of a cash sale goes to the customer after commit."""
     sold = [uow.invoices.get(p.invoice_id) for p in payments if p.kind is PaymentKind.CASH_SALE]
-    return [(invoice, _invoice_message(invoice, customer)) for invoice in sold]
+    return [(invoice, invoice_message(invoice, customer)) for invoice in sold]
 
 
 def _pay_invoice(
@@ -107,7 +108,7 @@ def _pay_invoice(
         reference=invoice.number,
         at=at,
     )
-    return _payment(
+    return new_payment(
         deps,
         kind=PaymentKind.PAYMENT,
         order=order,
@@ -126,7 +127,7 @@ def _order_payment(
     ahead for what is not invoiced yet."""
     if order.status is OrderStatus.CANCELLED:
         raise ValidationError("order_id", order.id, f"order {order.number} is cancelled")
-    _same_currency(cmd.amount, order.currency)
+    same_currency(cmd.amount, order.currency)
     open_invoices = sorted(
         (i for i in uow.invoices.list_for_order(order.id) if i.outstanding.amount > 0),
         key=lambda i: (i.due_date, i.issued_at, i.number),
@@ -168,12 +169,12 @@ def _pay_ahead(
     if customer.payment_preference in CASH_SALE_PREFERENCES and (
         order.prepaid + amount == uninvoiced
     ):
-        invoice = _new_invoice(uow, deps, order, customer, lines, Settlement.CASH_SALE, at)
-        invoice.paid = invoice.total
+        invoice = new_invoice(uow, deps, order, customer, lines, Settlement.CASH_SALE, at)
+        invoice.paid_at_once()
         entry = EntryBuilder(order.currency)
         entry.debit(chart.cash_account(cmd.method), amount)
         entry.debit(chart.customer_prepayments, order.prepaid)
-        _credit_sales(entry, deps, lines, order.currency)
+        credit_sales(entry, deps, lines, order.currency)
         description = f"Cash sale {invoice.number}"
         post(uow, deps, entry, description=description, reference=invoice.number, at=at)
         order.prepaid_amount = Decimal(0)
@@ -186,7 +187,7 @@ def _pay_ahead(
         post(uow, deps, entry, description=description, reference=order.number, at=at)
         order.prepaid_amount += amount.amount
         kind, invoice_id = PaymentKind.PREPAYMENT, ""
-    return _payment(
+    return new_payment(
         deps,
         kind=kind,
         order=order,

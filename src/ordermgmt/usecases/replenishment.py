@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ordermgmt.domain.errors import PurchasingError
-from ordermgmt.domain.events import StockLow
 from ordermgmt.domain.inventory import MAX_PRIORITY, Location, StockItem
 from ordermgmt.domain.purchasing import PurchaseRequisition, RequisitionReason
 from ordermgmt.ports import Dependencies, PurchasingPort, UnitOfWork
@@ -78,16 +77,7 @@ class Replenisher:
         product = self._uow.products.find(item.sku)
         if product is None or not product.reorders:
             return
-        if item.available <= product.reorder_point < available_before:
-            item.record(
-                StockLow(
-                    occurred_at=self._at,
-                    sku=item.sku,
-                    location=item.location,
-                    available=item.available,
-                    reorder_point=product.reorder_point,
-                )
-            )
+        item.check_low(available_before, product.reorder_point, self._at)
         self.check_reorder_point(item)
 
     def check_reorder_point(self, item: StockItem) -> None:
@@ -158,7 +148,7 @@ def submit_requisitions(deps: Dependencies, requisition_ids: Iterable[str]) -> i
         try:
             _submit(purchasing, requisition)
         except PurchasingError as error:
-            _record(deps, requisition_id, str(error.details.get("reason", error.message)))
+            _note_outcome(deps, requisition_id, str(error.details.get("reason", error.message)))
             log.warning(
                 "purchase requisition %s not accepted by purchasing (%s); it stays pending "
                 "and submit_pending_requisitions retries it",
@@ -166,7 +156,7 @@ def submit_requisitions(deps: Dependencies, requisition_ids: Iterable[str]) -> i
                 error,
             )
             continue
-        _record(deps, requisition_id, None)
+        _note_outcome(deps, requisition_id, None)
         acknowledged += 1
     return acknowledged
 
@@ -186,7 +176,7 @@ def _submit(purchasing: PurchasingPort, requisition: PurchaseRequisition) -> Non
     )
 
 
-def _record(deps: Dependencies, requisition_id: str, failure: str | None) -> None:
+def _note_outcome(deps: Dependencies, requisition_id: str, failure: str | None) -> None:
     """Record the outcome of a hand-over: acknowledged (``failure`` None) or why not."""
     with deps.uow() as uow:
         requisition = uow.requisitions.get(requisition_id)

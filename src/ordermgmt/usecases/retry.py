@@ -16,12 +16,15 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from ordermgmt.domain.errors import TransientConflict
 from ordermgmt.ports import Dependencies, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("ordermgmt.retry")
+
+C = TypeVar("C")
+R = TypeVar("R")
 
 #: Runs of one use case at most, the first included.
 ATTEMPTS = 5
@@ -41,9 +44,7 @@ class _CountedFactory:
         return self._factory()
 
 
-def run_with_retry(
-    handler: Callable[[Dependencies, Any], Any], deps: Dependencies, message: Any
-) -> Any:
+def run_with_retry(handler: Callable[[Dependencies, C], R], deps: Dependencies, message: C) -> R:
     """``handler(deps, message)``, run again on a :class:`TransientConflict` of its first unit
     of work; raises the last one (with ``attempts`` set) if it persists."""
     for attempt in range(1, ATTEMPTS + 1):

@@ -6,9 +6,8 @@ from collections import defaultdict
 from datetime import datetime
 
 from ordermgmt.domain.errors import InvalidStateTransition, ValidationError
-from ordermgmt.domain.events import ReturnReceived, ReturnRequested
 from ordermgmt.domain.idempotency import Scope
-from ordermgmt.domain.invoice import Invoice, InvoicePolicy
+from ordermgmt.domain.invoice import Invoice, InvoicePolicy, document_total, invoice_lines
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderStatus
@@ -26,18 +25,11 @@ from ordermgmt.messages import (
     ReturnView,
 )
 from ordermgmt.ports import Dependencies, UnitOfWork
-from ordermgmt.usecases.accounting import (
-    credit_in,
-    document_total,
-    invoice_lines,
-    post,
-    post_transfer,
-    refresh_order,
-    refund_in,
-    refund_prepayment_in,
-)
+from ordermgmt.usecases.credit_notes import credit_in, refund_in, refund_prepayment_in
 from ordermgmt.usecases.idempotency import once, recall, remember
+from ordermgmt.usecases.invoicing import refresh_order
 from ordermgmt.usecases.orders import place_in
+from ordermgmt.usecases.posting import post, post_transfer
 from ordermgmt.usecases.replenishment import (
     ensure_location,
     location_order,
@@ -87,23 +79,14 @@ def _request_in(
                 {"sku": item.sku, "quantity": item.quantity},
                 "more than was delivered and not yet returned",
             )
-    request = ReturnRequest(
+    request = ReturnRequest.open(
         id=deps.ids.new_id(),
         number=return_number(uow.sequences.next_value("return")),
         order_id=order.id,
         customer_id=order.customer_id,
         lines=tuple(ReturnLine(no, order.line(no).sku, units) for no, units in taken.items()),
         reason=reason,
-        requested_at=at,
-    )
-    request.record(
-        ReturnRequested(
-            occurred_at=at,
-            return_id=request.id,
-            number=request.number,
-            order_id=order.id,
-            reason=reason,
-        )
+        at=at,
     )
     uow.returns.add(request)
     return request
@@ -165,50 +148,55 @@ def _receive_return_once(deps: Dependencies, cmd: ReceiveReturn) -> ReturnView:
         ]
         costs = request.take_back(delivered, earlier)
         request.receive(restock=cmd.restock, location=location, at=at)
-        chart = deps.settings.chart
-        for line in sorted(request.lines, key=lambda ln: ln.sku):  # lock order: stock_locks
-            order.take_back(line.order_line_no, line.quantity)
-            if cmd.restock:
-                item = uow.stock.get_for_update(line.sku, location)
-                item.receive(line.quantity)
-                serve_backorders(uow, item, at)
-        for cost in goods_value(costs):
-            post_transfer(
-                uow,
-                deps,
-                cost,
-                debit=chart.inventory,
-                credit=chart.cost_of_goods_sold,
-                description=f"Goods returned {request.number}",
-                reference=request.number,
-                at=at,
-            )
-            if not cmd.restock:
-                post_transfer(
-                    uow,
-                    deps,
-                    cost,
-                    debit=chart.inventory_write_off,
-                    credit=chart.inventory,
-                    description=f"Returned goods written off {request.number}",
-                    reference=request.number,
-                    at=at,
-                )
-        _settle(uow, deps, request, order, cmd.refund_method, at)
+        _goods_back(uow, deps, request, order, costs, at)
+        credit_note_id, refund_id = _settle(uow, deps, request, order, cmd.refund_method, at)
         refund_prepayment_in(uow, deps, order, at)  # prepaid for goods now returned
-        request.record(
-            ReturnReceived(
-                occurred_at=at,
-                return_id=request.id,
-                number=request.number,
-                order_id=order.id,
-                restocked=cmd.restock,
-            )
-        )
+        request.settle(credit_note_id=credit_note_id, refund_id=refund_id, at=at)
         refresh_order(uow, order, at)
         remember(uow, deps, Scope.RETURN_RECEIPT, cmd, [request.id])
         uow.commit()
     return return_view(request)
+
+
+def _goods_back(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    request: ReturnRequest,
+    order: Order,
+    costs: list[tuple[Money | None, int]],
+    at: datetime,
+) -> None:
+    """The units are off the order; restocked (serving backorders) or written off, with their
+    ``costs`` (unit cost, units) back from cost of goods sold."""
+    chart = deps.settings.chart
+    for line in sorted(request.lines, key=lambda ln: ln.sku):  # lock order: stock_locks
+        order.take_back(line.order_line_no, line.quantity)
+        if request.restocked:
+            item = uow.stock.get_for_update(line.sku, request.location)
+            item.receive(line.quantity)
+            serve_backorders(uow, item, at)
+    for cost in goods_value(costs):
+        post_transfer(
+            uow,
+            deps,
+            cost,
+            debit=chart.inventory,
+            credit=chart.cost_of_goods_sold,
+            description=f"Goods returned {request.number}",
+            reference=request.number,
+            at=at,
+        )
+        if not request.restocked:
+            post_transfer(
+                uow,
+                deps,
+                cost,
+                debit=chart.inventory_write_off,
+                credit=chart.inventory,
+                description=f"Returned goods written off {request.number}",
+                reference=request.number,
+                at=at,
+            )
 
 
 def _settle(
@@ -218,8 +206,10 @@ def _settle(
     order: Order,
     refund_method: str | None,
     at: datetime,
-) -> None:
-    """Credit the returned units that were invoiced; move or refund the money."""
+) -> tuple[str, str]:
+    """Credit the returned units that were invoiced; move or refund the money. Returns the
+    first credit note's and the first refund's id (``""`` for none)."""
+    credit_note_id = refund_id = ""
     to_credit = {line.order_line_no: line.quantity for line in request.lines}
     replacement = (
         uow.orders.get(request.replacement_order_id) if request.replacement_order_id else None
@@ -239,7 +229,7 @@ def _settle(
         if not take:
             continue
         note = credit_in(uow, deps, invoice, order, take, f"return {request.number}", at)
-        request.credit_note_id = request.credit_note_id or note.id
+        credit_note_id = credit_note_id or note.id
         due = -invoice.outstanding
         if replacement is not None and due.amount > 0:
             _carry_over(uow, deps, invoice, replacement, due, request, at)
@@ -247,7 +237,8 @@ def _settle(
             uow, deps, invoice, order, None, refund_method, f"return {request.number}", at
         )
         if payment is not None:
-            request.refund_id = request.refund_id or payment.id
+            refund_id = refund_id or payment.id
+    return credit_note_id, refund_id
 
 
 def _carry_over(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from ordermgmt.domain.errors import NotFound, ValidationError
-from ordermgmt.domain.events import StockAdjusted, StockMoved
 from ordermgmt.domain.idempotency import Scope
 from ordermgmt.domain.inventory import MAX_ON_HAND, Location, StockItem
 from ordermgmt.domain.ledger import EntryBuilder
@@ -26,8 +25,8 @@ from ordermgmt.messages import (
     SubmitPendingRequisitions,
 )
 from ordermgmt.ports import Dependencies, UnitOfWork
-from ordermgmt.usecases.accounting import post
 from ordermgmt.usecases.idempotency import once, recall, remember
+from ordermgmt.usecases.posting import post
 from ordermgmt.usecases.replenishment import (
     Replenisher,
     ensure_location,
@@ -193,31 +192,36 @@ def _adjust_once(deps: Dependencies, cmd: AdjustStock) -> AvailabilityView:
             view = _availability(uow, cmd.sku)
             uow.commit()
             return view
-        before = item.available
-        replenisher = Replenisher(uow, deps, now)
-        if new_on_hand < item.reserved:
-            _shortfall_to_backorder(uow, item, new_on_hand, deps)
-        item.on_hand = new_on_hand
-        item.record(
-            StockAdjusted(
-                occurred_at=now,
-                sku=cmd.sku,
-                location=cmd.location,
-                change=change,
-                reason=cmd.reason if not cmd.note else f"{cmd.reason}: {cmd.note}",
-                on_hand=new_on_hand,
-            )
-        )
-        if change > 0:
-            serve_backorders(uow, item, now)
-        else:
-            replenisher.after_decrease(item, before)
-            _serve_from_elsewhere(uow, cmd.sku, cmd.location, now)
-        replenisher.after_backorder([cmd.sku])
+        replenisher = _apply_count(uow, deps, cmd, item, new_on_hand, now)
         view = _availability(uow, cmd.sku)
         uow.commit()
     submit_requisitions(deps, replenisher.raised)
     return view
+
+
+def _apply_count(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    cmd: AdjustStock,
+    item: StockItem,
+    new_on_hand: int,
+    now: datetime,
+) -> Replenisher:
+    """Set ``item`` to ``new_on_hand`` units: what a count took away from reservations goes
+    back on backorder (served elsewhere if possible), what it added serves backorders."""
+    before = item.available
+    change = new_on_hand - item.on_hand
+    replenisher = Replenisher(uow, deps, now)
+    if new_on_hand < item.reserved:
+        _shortfall_to_backorder(uow, item, new_on_hand, deps)
+    item.adjust(new_on_hand, cmd.reason if not cmd.note else f"{cmd.reason}: {cmd.note}", now)
+    if change > 0:
+        serve_backorders(uow, item, now)
+    else:
+        replenisher.after_decrease(item, before)
+        _serve_from_elsewhere(uow, cmd.sku, cmd.location, now)
+    replenisher.after_backorder([cmd.sku])
+    return replenisher
 
 
 def move_stock(deps: Dependencies, cmd: MoveStock) -> AvailabilityView:
@@ -242,17 +246,7 @@ def _move_once(deps: Dependencies, cmd: MoveStock) -> AvailabilityView:
         )
         target = items.get(cmd.to_location) or uow.stock.get_for_update(cmd.sku, cmd.to_location)
         before = source.available
-        source.remove(cmd.quantity)
-        target.receive(cmd.quantity)
-        source.record(
-            StockMoved(
-                occurred_at=now,
-                sku=cmd.sku,
-                from_location=cmd.from_location,
-                to_location=cmd.to_location,
-                quantity=cmd.quantity,
-            )
-        )
+        source.move_to(target, cmd.quantity, now)
         serve_backorders(uow, target, now)
         replenisher = Replenisher(uow, deps, now)
         replenisher.after_decrease(source, before)

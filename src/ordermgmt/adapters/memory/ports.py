@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from ordermgmt.domain.errors import NotificationError, PurchasingError
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.purchasing import PurchaseRequisition
-from ordermgmt.ports import EventHandler, Message
+from ordermgmt.ports import EventHandler, OutgoingMessage
 
 log = logging.getLogger("ordermgmt.events")
 
@@ -152,14 +152,14 @@ class InMemoryNotifications:
 
     def __init__(self, history: int = 10_000) -> None:
         self._lock = threading.Lock()
-        self.sent: deque[Message] = deque(maxlen=history)
+        self.sent: deque[OutgoingMessage] = deque(maxlen=history)
         self._failures = 0
 
     def fail_next(self, times: int = 1) -> None:
         with self._lock:
             self._failures = times
 
-    def send(self, message: Message) -> None:
+    def send(self, message: OutgoingMessage) -> None:
         with self._lock:
             if self._failures > 0:
                 self._failures -= 1

@@ -242,6 +242,27 @@ class StockMapper(Mapper[StockItem]):
         )
 
 
+def _order_line_row(order_id: str, ln: OrderLine) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "line_no": ln.line_no,
+        "sku": ln.sku,
+        "name": ln.name,
+        "quantity": ln.quantity,
+        "unit_price": ln.unit_price.amount,
+        "tax_rate": ln.tax_rate,
+        "discount": ln.discount.amount,
+        "price_overridden": ln.price_overridden,
+        "backordered": ln.backordered,
+        "cancelled": ln.cancelled,
+        "shipped": ln.shipped,
+        "delivered": ln.delivered,
+        "returned": ln.returned,
+        "invoiced": ln.invoiced,
+        "credited": ln.credited,
+    }
+
+
 class OrderMapper(Mapper[Order]):
     table = t.orders
     key_columns = ("id",)
@@ -270,27 +291,7 @@ class OrderMapper(Mapper[Order]):
                     "prepaid_amount": o.prepaid_amount,
                 }
             ],
-            "order_lines": [
-                {
-                    "order_id": o.id,
-                    "line_no": ln.line_no,
-                    "sku": ln.sku,
-                    "name": ln.name,
-                    "quantity": ln.quantity,
-                    "unit_price": ln.unit_price.amount,
-                    "tax_rate": ln.tax_rate,
-                    "discount": ln.discount.amount,
-                    "price_overridden": ln.price_overridden,
-                    "backordered": ln.backordered,
-                    "cancelled": ln.cancelled,
-                    "shipped": ln.shipped,
-                    "delivered": ln.delivered,
-                    "returned": ln.returned,
-                    "invoiced": ln.invoiced,
-                    "credited": ln.credited,
-                }
-                for ln in o.lines
-            ],
+            "order_lines": [_order_line_row(o.id, ln) for ln in o.lines],
             "order_allocations": [
                 {
                     "order_id": o.id,

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ordermgmt.adapters.sqlalchemy import tables as t
-from ordermgmt.adapters.sqlalchemy.uow import translate
+from ordermgmt.adapters.sqlalchemy.errors import translate
 from ordermgmt.domain.events import event_from_dict
 from ordermgmt.ports import EventPublisher
 from ordermgmt.ports.guard import relay_committed

@@ -23,10 +23,13 @@ from sqlalchemy import (
 
 from ordermgmt.adapters.sqlalchemy.types import ExactDecimal, UtcDateTime
 
+#: Every constraint has a name: the database reports a violated one by it (on SQLite, by its table
+#: and columns), and ``errors.DUPLICATE_KINDS`` says what each unique one means.
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
         "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
         "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
         "pk": "pk_%(table_name)s",
     }

@@ -1,0 +1,117 @@
+"""What a credit note credits: which units of which invoice lines, and how much tax.
+
+A credit note takes back units of an invoice's lines; a line credited in parts adds up to the
+line credited at once (see :func:`ordermgmt.domain.invoice.share_line`). Tax is credited
+cumulatively per rate: after each note, ``round(all credited net x rate)`` has been credited.
+Crediting an invoice in any number of parts therefore returns exactly the tax it charged, never
+a cent more or less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from ordermgmt.domain.errors import ValidationError
+from ordermgmt.domain.invoice import CreditNote, DocumentLine, Invoice, document_tax, share_line
+from ordermgmt.domain.money import Money, round_amount
+from ordermgmt.domain.totals import TaxSubtotal, Totals
+
+
+@dataclass(frozen=True)
+class Credit(Totals):
+    """The lines and tax of a credit note to be issued, and so its totals."""
+
+    currency: str
+    lines: tuple[DocumentLine, ...]
+    #: The tax credited per rate (cumulative crediting, see the module docstring).
+    fixed_tax: tuple[tuple[Decimal, Money], ...]
+
+    @cached_property
+    def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
+        return document_tax(self.lines, self.currency, self.fixed_tax)
+
+
+def credited_units(notes: Sequence[CreditNote]) -> dict[int, int]:
+    """Units per order line that ``notes`` credited."""
+    units: dict[int, int] = {}
+    for note in notes:
+        for line in note.lines:
+            units[line.order_line_no] = units.get(line.order_line_no, 0) + line.quantity
+    return units
+
+
+def credit_for(
+    invoice: Invoice, previous: Sequence[CreditNote], quantities: dict[int, int] | None
+) -> Credit:
+    """The credit of ``quantities`` (order line no -> units) of ``invoice`` after its
+    ``previous`` credit notes, or of everything not yet credited (``None``).
+
+    Raises ``ValidationError`` when nothing is left to credit, for more units than a line has
+    left, and for lines not on the invoice."""
+    already = credited_units(previous)
+    if quantities is None:
+        quantities = {
+            line.order_line_no: line.quantity - already.get(line.order_line_no, 0)
+            for line in invoice.lines
+            if line.quantity > already.get(line.order_line_no, 0)
+        }
+    if not quantities:
+        raise ValidationError("invoice_id", invoice.id, f"{invoice.number} is fully credited")
+    lines = tuple(
+        _share(line, quantities[line.order_line_no], already.get(line.order_line_no, 0))
+        for line in invoice.lines
+        if quantities.get(line.order_line_no, 0)
+    )
+    unknown = set(quantities) - {line.order_line_no for line in invoice.lines}
+    if unknown:
+        raise ValidationError("lines", sorted(unknown), f"not on invoice {invoice.number}")
+    if not lines:
+        raise ValidationError("lines", lines, "a document needs at least one line")
+    return Credit(invoice.currency, lines, _cumulative_tax(previous, lines, invoice.currency))
+
+
+def _share(line: DocumentLine, units: int, already: int) -> DocumentLine:
+    return share_line(
+        line_no=line.order_line_no,
+        sku=line.sku,
+        name=line.name,
+        unit_price=line.unit_price,
+        tax_rate=line.tax_rate,
+        whole_quantity=line.quantity,
+        whole_discount=line.discount,
+        quantity=units,
+        already=already,
+    )
+
+
+def _net_per_rate(lines: Sequence[DocumentLine]) -> dict[Decimal, Decimal]:
+    nets: dict[Decimal, Decimal] = {}
+    for line in lines:
+        nets[line.tax_rate] = nets.get(line.tax_rate, Decimal(0)) + line.net.amount
+    return nets
+
+
+def _cumulative_tax(
+    previous: Sequence[CreditNote], lines: Sequence[DocumentLine], currency: str
+) -> tuple[tuple[Decimal, Money], ...]:
+    """Per rate of ``lines``: the tax on everything credited after them, less the tax on what
+    the ``previous`` notes credited (see the module docstring)."""
+    before = _net_per_rate([line for note in previous for line in note.lines])
+
+    def tax(net: Decimal, rate: Decimal) -> Decimal:
+        return round_amount(net * rate, currency)
+
+    return tuple(
+        (
+            rate,
+            Money(
+                tax(before.get(rate, Decimal(0)) + net, rate)
+                - tax(before.get(rate, Decimal(0)), rate),
+                currency,
+            ),
+        )
+        for rate, net in _net_per_rate(lines).items()
+    )
