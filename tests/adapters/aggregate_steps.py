@@ -236,7 +236,11 @@ STOCK = Kind(
     _add_stock,
     lambda uow, item: uow.stock.get_for_update(item.sku, item.location),
     st.one_of(
-        *(call(name, quantities) for name in ("receive", "reserve", "release", "remove", "consume"))
+        *(
+            call(name, quantities)
+            for name in ("receive", "reserve", "release", "remove", "consume")
+        ),
+        call("check_low", st.integers(0, 50), st.integers(0, 20), times),
     ),
 )
 
@@ -395,9 +399,10 @@ INVOICE = Kind(
         call("apply_payment", amounts),
         call("apply_credit", amounts),
         call("apply_refund", amounts),
-        call("sent", st.sampled_from(["einkauf@acme.example", "edi:4711"])),
+        call("apply_prepayment", amounts),
+        call("paid_at_once"),
+        call("sent", st.sampled_from(["einkauf@acme.example", "edi:4711"]), times),
         call("sending_failed", texts),
-        assign("paid", amounts),
     ),
 )
 
@@ -501,9 +506,11 @@ SHIPMENT = Kind(
     lambda uow, s: uow.shipments.get(s.id),
     st.one_of(
         call("booked", _bookings),
-        call("booking_failed", texts),
+        call("confirm_booking", _bookings, times),
+        call("booking_failed", texts, times),
         call("cancel"),
         call("track", _tracking),
+        call("report", _tracking, times, proof=st.sampled_from(["", "signed by R. Roe"])),
         call("confirm_delivery", names, times),
         assign("proof_of_delivery", texts),
     ),
@@ -556,6 +563,12 @@ RETURN = Kind(
     st.one_of(
         call("receive", restock=st.booleans(), location=locations, at=times),
         call("reject", texts),
+        call(
+            "settle",
+            credit_note_id=st.sampled_from(["", "CN-1"]),
+            refund_id=st.sampled_from(["", "P-1"]),
+            at=times,
+        ),
         call("take_back", st.just(_DELIVERED), st.just(())),
         assign("credit_note_id", st.sampled_from(["", "CN-1"])),
         assign("refund_id", st.sampled_from(["", "P-1"])),

@@ -19,11 +19,61 @@ from tests.structure import NOT_STATE, shared_mutables, state
 import ordermgmt.domain
 from ordermgmt.domain.base import Aggregate
 from ordermgmt.domain.cloning import copy_plan
-from ordermgmt.domain.order import OrderLine
-from ordermgmt.domain.shipment import TrackingEvent, TrackingStatus
-from ordermgmt.testing.contracts import _rich_order, _shipment
+from ordermgmt.domain.ids import CustomerId, OrderId
+from ordermgmt.domain.money import Money
+from ordermgmt.domain.order import Channel, Order, OrderLine
+from ordermgmt.domain.shipment import (
+    Parcel,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+    TrackingStatus,
+)
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def _line(line_no: int, sku: str, quantity: int, price: str) -> OrderLine:
+    return OrderLine(
+        line_no=line_no,
+        sku=sku,
+        name=f"Product {sku}",
+        quantity=quantity,
+        unit_price=Money(price, "EUR"),
+        tax_rate=Decimal("0.19"),
+        discount=Money("0.00", "EUR"),
+    )
+
+
+def _rich_order() -> Order:
+    """An order with mutable parts at every depth: a split reservation and a backorder."""
+    order = Order.place(
+        id=OrderId("O-1"),
+        number="SO-000001",
+        customer_id=CustomerId("C-1"),
+        channel=Channel.WEB,
+        currency="EUR",
+        lines=[_line(1, "CHAIR", 3, "149.00"), _line(2, "SCREW", 5, "0.3333")],
+        at=T0,
+    )
+    order.reserve(1, "BER", 2, T0)
+    order.reserve(1, "HAM", 1, T0)
+    order.backorder(2, 5, T0)
+    order.hold("credit check", T0)
+    return order
+
+
+def _shipment() -> Shipment:
+    return Shipment(
+        id="S-1",
+        number="SH-000001",
+        order_id="O-1",
+        location="MAIN",
+        carrier="own-fleet",
+        lines=(ShipmentLine(1, "CHAIR", 2),),
+        parcels=(Parcel(Decimal("2.5")),),
+        created_at=T0,
+    )
 
 
 def _aggregate_classes() -> list[type[Aggregate]]:
@@ -78,7 +128,7 @@ def test_every_stored_field_takes_part_in_change_detection(cls: type) -> None:
 
 def _loaded_examples() -> list[Aggregate]:
     order = _rich_order()
-    shipment = _shipment("S-1", "SH-000001")
+    shipment = _shipment()
     shipment.tracking.append(TrackingEvent(TrackingStatus.PICKED_UP, T0))
     return [order, shipment]
 
