@@ -43,7 +43,7 @@ from tests.stateful.world import (
 
 
 class MachineBase(RuleBasedStateMachine):
-    """The OMS, the model, and the helpers the rules share; no rule of its own."""
+    """The OMS, the model, the set-up, and the helpers the rules share; no rule of its own."""
 
     def new_oms(self, clock: FixedClock) -> OrderManagement:
         """The OMS under test; override to run the same rules on another backend."""
