@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ordermgmt.adapters.carriers import InMemoryCarrier, OwnFleetCarrier, Vehicle
 from ordermgmt.adapters.memory import (
@@ -36,6 +36,9 @@ from ordermgmt.ports import (
 #: (:class:`~ordermgmt.adapters.carriers.InMemoryCarrier`), recording ``purchasing`` and
 #: recording ``notifications``. None of them reaches the outside world.
 SIMULATIONS = ("parcel", "purchasing", "notifications")
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger("ordermgmt.bootstrap")
 
@@ -206,19 +209,10 @@ def sql_dependencies(
     """
     from sqlalchemy.engine import make_url
 
-    from ordermgmt.adapters.sqlalchemy import (
-        SqlAlchemyOutboxRelay,
-        SqlAlchemyUnitOfWorkFactory,
-        check,
-        open_engine,
-        upgrade,
-    )
+    from ordermgmt.adapters.sqlalchemy import SqlAlchemyOutboxRelay, SqlAlchemyUnitOfWorkFactory
 
     wanted = simulations(simulate)
-    engine = open_engine(url, **(engine_options or {}))
-    if migrate:
-        upgrade(engine)
-    check(engine, url)
+    engine = _open_database(url, migrate, engine_options or {})
     events = publisher or InMemoryEventPublisher()
     ids = ids or UuidIdGenerator()
     factory = SqlAlchemyUnitOfWorkFactory(engine, events, ids)
@@ -238,6 +232,18 @@ def sql_dependencies(
     )
     log.info(describe_wiring(deps, make_url(url).render_as_string(hide_password=True)))
     return deps
+
+
+def _open_database(url: str, migrate: bool, engine_options: dict[str, Any]) -> Engine:
+    """The engine for ``url``, its schema brought up to date if ``migrate``, else checked
+    (``SchemaOutOfDate`` if it is behind)."""
+    from ordermgmt.adapters.sqlalchemy import check, open_engine, upgrade
+
+    engine = open_engine(url, **engine_options)
+    if migrate:
+        upgrade(engine)
+    check(engine, url)
+    return engine
 
 
 def _close(factory: Any) -> None:

@@ -36,6 +36,7 @@ class CommandError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The command line: ``demo`` and ``db upgrade|check``, with ``--version`` and ``-v``."""
     parser = argparse.ArgumentParser(
         prog="python -m ordermgmt",
         description="ordermgmt: order-to-cash as a library.",
@@ -45,7 +46,13 @@ def _parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show the library's debug log on stderr"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_demo(commands)
+    _add_db(commands)
+    return parser
 
+
+def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``demo [--memory | --url URL] [--no-events]``."""
     demo = commands.add_parser(
         "demo",
         help="run one week of order-to-cash and tell what happens",
@@ -75,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
         "--no-events", action="store_true", help="do not show the domain events as they happen"
     )
 
+
+def _add_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``db upgrade URL`` and ``db check URL``."""
     db = commands.add_parser(
         "db",
         help="database schema: upgrade or check",
@@ -99,7 +109,6 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     check.add_argument("url", metavar="URL", help="sqlite:///path.db or postgresql+psycopg://…")
-    return parser
 
 
 # -- demo ---------------------------------------------------------------------------------------
@@ -225,28 +234,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         if args.command == "db":
             return _db(args)
-    except CommandError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.code
-    except errors.ValidationError as error:  # a malformed URL, say
-        print(f"error: {_without_password(error)}", file=sys.stderr)
-        return 2
-    except errors.StorageError as error:  # unreachable, unreadable, not a database
-        where = f"{_shown(args.url)}: " if getattr(args, "url", None) else ""
-        print(f"error: {where}{error}", file=sys.stderr)
-        return 1
-    except errors.OrderManagementError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except ModuleNotFoundError as error:  # the URL's database driver is not installed
-        print(
-            f"error: the database driver {error.name!r} is not installed; for PostgreSQL, "
-            "pip install 'ordermgmt[postgres]' and use postgresql+psycopg:// URLs",
-            file=sys.stderr,
-        )
-        return 1
+    except (CommandError, errors.OrderManagementError, ModuleNotFoundError) as error:
+        message, code = _failure(error, args)
+        print(f"error: {message}", file=sys.stderr)
+        return code
     except BrokenPipeError:  # e.g. `python -m ordermgmt demo | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     raise AssertionError(f"unhandled command {args.command!r}")  # argparse prevents this
+
+
+def _failure(error: Exception, args: argparse.Namespace) -> tuple[str, int]:
+    """What to tell about a command that failed with ``error``, and the exit code."""
+    if isinstance(error, CommandError):
+        return str(error), error.code
+    if isinstance(error, errors.ValidationError):  # a malformed URL, say
+        return _without_password(error), 2
+    if isinstance(error, errors.StorageError):  # unreachable, unreadable, not a database
+        where = f"{_shown(args.url)}: " if getattr(args, "url", None) else ""
+        return f"{where}{error}", 1
+    if isinstance(error, ModuleNotFoundError):  # the URL's database driver is not installed
+        return (
+            f"the database driver {error.name!r} is not installed; for PostgreSQL, "
+            "pip install 'ordermgmt[postgres]' and use postgresql+psycopg:// URLs"
+        ), 1
+    return str(error), 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from ordermgmt.adapters.idempotency import add_record
 from ordermgmt.adapters.sqlalchemy import tables as t
@@ -28,8 +28,21 @@ class SqlAlchemyIdempotencyRecords:
         self.added: dict[tuple[str, str], IdempotencyRecord] = {}
 
     def find(self, scope: Scope, key: str) -> IdempotencyRecord | None:
-        """The record of ``key`` in ``scope``: added in this unit of work, or stored."""
-        return self.added.get((scope, key)) or self._stored(scope, key)
+        """The record of ``key`` in ``scope``: added in this unit of work, or stored.
+
+        On PostgreSQL the lookup first takes a transaction lock on (scope, key), so a
+        concurrent command with the same key waits here until the first one commits and then
+        finds its record. Without it, under READ COMMITTED, the second could miss the record
+        and still read the first one's effects (an invoice already paid) and fail on them."""
+        found = self.added.get((scope, key))
+        if found is not None:
+            return found
+        conn = self._uow.connection
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                select(func.pg_advisory_xact_lock(func.hashtextextended(f"{scope.value}:{key}", 0)))
+            )
+        return self._stored(scope, key)
 
     def _stored(self, scope: Scope, key: str) -> IdempotencyRecord | None:
         c = t.idempotency_records.c

@@ -1,6 +1,9 @@
-"""Behaviour settled after reviewing the first version: locations keep their priority, a
-return can be restocked at a new place or refused, the profile's open amount is what is owed,
-an asked-for resend reports failure, a credit by sku spreads over the invoice's lines."""
+"""Corrections to what an earlier step did, on every store: a location renamed keeps its
+priority; a return restocked at a new location serves orders from there, a refused one brings
+nothing back; a part payment lowers the open amount by what it paid; a resend that fails is
+reported; a credit note by sku spreads over the invoice's lines, and the credited units are
+invoiced anew; a parcel returned to the sender is back in stock and ships again; a cancel after
+a credit credits nothing twice."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The order-to-cash state machine: world, model, rules by area, invariants."""
