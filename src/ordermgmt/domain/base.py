@@ -8,11 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Self
 
+from ordermgmt.domain.cloning import Plan, copy_plan
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.events import DomainEvent
 
 #: Orders events across aggregates: a unit of work publishes them in the order they happened.
 _recorded = itertools.count()
+#: Per aggregate class: what :meth:`Aggregate.clone` copies (see ``cloning.copy_plan``).
+_clone_plans: dict[type, Plan] = {}
 
 
 @dataclass(kw_only=True)
@@ -25,11 +28,24 @@ class Aggregate:
     )
 
     def clone(self) -> Self:
-        """An independent copy (no pending events). Aggregates with mutable parts (lists,
-        dicts, mutable children) override this to copy those parts too."""
-        twin = object.__new__(type(self))
-        twin.__dict__.update(self.__dict__)  # a shallow copy, as copy.copy makes, but cheaper
-        twin.pending_events = []
+        """An independent copy without pending events: what a unit of work compares the
+        aggregate with to tell whether to write it. Immutable fields are shared, every list,
+        dict, set and mutable child is copied, following the declared field types (see
+        :mod:`ordermgmt.domain.cloning`): no aggregate writes, or overrides, its own copy."""
+        cls = type(self)
+        try:
+            plan = _clone_plans[cls]
+        except KeyError:
+            plan = _clone_plans[cls] = tuple(
+                (name, copy) for name, copy in copy_plan(cls) if name != "pending_events"
+            )
+        # cloning.copy_fields inlined (clone runs on every load); the events start afresh
+        state = self.__dict__.copy()
+        state["pending_events"] = []
+        for name, copy in plan:
+            state[name] = copy(state[name])
+        twin = object.__new__(cls)
+        twin.__dict__ = state
         return twin
 
     def record(self, event: DomainEvent) -> None:

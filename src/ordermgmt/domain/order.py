@@ -84,13 +84,6 @@ class OrderLine:
     invoiced: int = 0
     credited: int = 0
 
-    def clone(self) -> OrderLine:
-        """An independent copy (its allocations too)."""
-        twin = object.__new__(OrderLine)
-        twin.__dict__.update(self.__dict__)
-        twin.allocations = dict(self.allocations)
-        return twin
-
     @property
     def reserved(self) -> int:
         return sum(self.allocations.values())
@@ -135,11 +128,6 @@ class Order(Totals, Aggregate):
     cancel_reason: str = ""
     #: Money received for this order and not yet applied to an invoice (a liability).
     prepaid_amount: Decimal = Decimal(0)
-
-    def clone(self) -> Order:
-        twin = super().clone()
-        twin.lines = [line.clone() for line in self.lines]
-        return twin
 
     # -- placing -----------------------------------------------------------------------------
 

@@ -206,11 +206,6 @@ class Shipment(Aggregate):
         rounded amount per currency (see :func:`goods_value`)."""
         return goods_value((line.unit_cost, line.quantity) for line in self.lines)
 
-    def clone(self) -> Shipment:
-        twin = super().clone()
-        twin.tracking = list(self.tracking)
-        return twin
-
     def _require(self, allowed: tuple[ShipmentStatus, ...], target: str) -> None:
         if self.status not in allowed:
             raise InvalidStateTransition("shipment", self.number, self.status, target)
