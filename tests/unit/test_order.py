@@ -328,6 +328,25 @@ def test_a_hold_needs_a_reason() -> None:
     assert caught.value.field == "reason"
 
 
+def test_an_order_holding_reserved_units_cannot_complete() -> None:
+    """Reservations belong to open orders: completing one that still holds some is refused,
+    so no store is asked to keep reservations of a closed order."""
+    order = place([line(1, 3, "1.00", sku="A")])
+    order.reserve(1, "BER", 1, AT)
+    order.take_events()
+
+    with pytest.raises(InvalidStateTransition) as caught:
+        order.complete(AT)
+
+    assert (caught.value.current, caught.value.target) == ("reserved", OrderStatus.COMPLETED)
+    assert order.status is OrderStatus.OPEN
+    assert order.lines[0].reserved == 1
+    assert order.take_events() == []
+    nothing_reserved = place([line(1, 3, "1.00", sku="A")])
+    nothing_reserved.complete(AT)
+    assert nothing_reserved.status is OrderStatus.COMPLETED
+
+
 def test_cancel_releases_every_reservation_and_backorder() -> None:
     order = place([line(1, 5, "1.00", sku="A"), line(2, 2, "1.00", sku="B")])
     order.reserve(1, "BER", 2, AT)

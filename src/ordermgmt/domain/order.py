@@ -408,6 +408,10 @@ class Order(Totals, Aggregate):
             self.complete(at)
 
     def complete(self, at: datetime) -> None:
+        """Close the order for good. Refused (``InvalidStateTransition``) while any unit is
+        still reserved: reservations belong to open orders only."""
+        if any(line.reserved for line in self.lines):
+            raise InvalidStateTransition("order", self.number, "reserved", OrderStatus.COMPLETED)
         self._move(OrderStatus.COMPLETED)
         self.record(OrderCompleted(occurred_at=at, order_id=self.id, number=self.number))
 

@@ -187,8 +187,6 @@ class OrderRepositoryContract(_Contract):
 
         late, early = reserving("O-LATE", "MAIN", _at(20)), reserving("O-EARLY", "MAIN", _at(1))
         elsewhere = reserving("O-ELSEWHERE", "BER", _at(2))
-        completed = reserving("O-COMPLETED", "MAIN", _at(3))
-        completed.complete(_at(4))
         cancelled = reserving("O-CANCELLED", "MAIN", _at(5))
         cancelled.cancel("no longer needed", _at(6))
         other_sku = _order("O-SKU-2", "SO-SKU-2", lines=[_line(1, "SKU-2", 1)], at=_at(7))
@@ -196,7 +194,7 @@ class OrderRepositoryContract(_Contract):
         _commit(uow_factory, _add_orders(late, elsewhere))
         _commit(
             uow_factory,
-            _add_orders(early, completed, cancelled, other_sku),
+            _add_orders(early, cancelled, other_sku),
         )
         with uow_factory() as uow:
             assert [o.id for o in uow.orders.list_reserving("SKU-1", "MAIN")] == [
