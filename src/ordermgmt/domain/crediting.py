@@ -9,7 +9,7 @@ a cent more or less.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -17,6 +17,7 @@ from functools import cached_property
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.invoice import CreditNote, DocumentLine, Invoice, document_tax, share_line
 from ordermgmt.domain.money import Money, round_amount
+from ordermgmt.domain.order import Order
 from ordermgmt.domain.totals import TaxSubtotal, Totals
 
 
@@ -41,6 +42,55 @@ def credited_units(notes: Sequence[CreditNote]) -> dict[int, int]:
         for line in note.lines:
             units[line.order_line_no] = units.get(line.order_line_no, 0) + line.quantity
     return units
+
+
+def uncredited_units(invoice: Invoice, notes: Sequence[CreditNote]) -> dict[int, int]:
+    """Units per order line of ``invoice`` that none of its credit ``notes`` took back."""
+    credited = credited_units(notes)
+    return {
+        line.order_line_no: line.quantity - credited.get(line.order_line_no, 0)
+        for line in invoice.lines
+    }
+
+
+def units_for_skus(
+    invoice: Invoice, notes: Sequence[CreditNote], wanted: Iterable[tuple[str, int]]
+) -> dict[int, int]:
+    """Spread the units ``wanted`` per sku over the invoice's lines of that sku, in line order,
+    each up to what it still has uncredited after ``notes``. Raises ``ValidationError`` for a
+    sku not on the invoice or more units than are left to credit."""
+    left = uncredited_units(invoice, notes)
+    quantities: dict[int, int] = {}
+    for sku, quantity in wanted:
+        lines = [line for line in invoice.lines if line.sku == sku]
+        if not lines:
+            raise ValidationError("lines.sku", sku, f"not on invoice {invoice.number}")
+        missing = quantity
+        for line in lines:
+            take = min(missing, left[line.order_line_no])
+            if take > 0:
+                quantities[line.order_line_no] = quantities.get(line.order_line_no, 0) + take
+                left[line.order_line_no] -= take
+                missing -= take
+        if missing:
+            left_of_sku = sum(left[line.order_line_no] for line in lines) + quantity - missing
+            raise ValidationError(
+                "lines.quantity", quantity, f"only {left_of_sku} left to credit of {sku}"
+            )
+    return quantities
+
+
+def over_invoiced(order: Order, invoice: Invoice, uncredited: dict[int, int]) -> dict[int, int]:
+    """Units of ``invoice`` invoiced beyond what ``order`` still delivers, and not credited yet
+    (say by a goodwill credit note): what cancelling the rest of the order credits."""
+    result: dict[int, int] = {}
+    for doc_line in invoice.lines:
+        line = order.line(doc_line.order_line_no)
+        excess = (line.invoiced - line.credited) - (line.quantity - line.cancelled - line.returned)
+        take = min(excess, doc_line.quantity, uncredited.get(line.line_no, 0))
+        if take > 0:
+            result[line.line_no] = take
+    return result
 
 
 def credit_for(

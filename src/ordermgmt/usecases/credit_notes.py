@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ordermgmt.domain.crediting import credit_for
+from ordermgmt.domain.crediting import credit_for, units_for_skus
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.idempotency import Scope
 from ordermgmt.domain.invoice import CreditNote, Invoice, credit_note_number, uninvoiced
@@ -182,7 +182,9 @@ def _credit_once(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteView:
         order = uow.orders.get(invoice.order_id)
         quantities: dict[int, int] | None = None
         if cmd.lines is not None:
-            quantities = _credit_quantities(uow, invoice, cmd)
+            previous = uow.credit_notes.list_for_invoice(invoice.id)
+            wanted = [(item.sku, item.quantity) for item in cmd.lines]
+            quantities = units_for_skus(invoice, previous, wanted)
         note = credit_in(uow, deps, invoice, order, quantities, cmd.reason, at)
         if cmd.refund:
             refund_in(uow, deps, invoice, order, None, None, "credit note " + note.number, at)
@@ -190,33 +192,6 @@ def _credit_once(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteView:
         remember(uow, deps, Scope.CREDIT_NOTE, cmd, [note.id])
         uow.commit()
     return credit_note_view(note)
-
-
-def _credit_quantities(uow: UnitOfWork, invoice: Invoice, cmd: IssueCreditNote) -> dict[int, int]:
-    """Spread the units asked for per sku over the invoice's lines of that sku, in line order,
-    each up to what it still has uncredited."""
-    left = {line.order_line_no: line.quantity for line in invoice.lines}
-    for note in uow.credit_notes.list_for_invoice(invoice.id):
-        for line in note.lines:
-            left[line.order_line_no] -= line.quantity
-    quantities: dict[int, int] = {}
-    for item in cmd.lines or ():
-        lines = [line for line in invoice.lines if line.sku == item.sku]
-        if not lines:
-            raise ValidationError("lines.sku", item.sku, f"not on invoice {invoice.number}")
-        wanted = item.quantity
-        for line in lines:
-            take = min(wanted, left[line.order_line_no])
-            if take > 0:
-                quantities[line.order_line_no] = quantities.get(line.order_line_no, 0) + take
-                left[line.order_line_no] -= take
-                wanted -= take
-        if wanted:
-            left_of_sku = sum(left[line.order_line_no] for line in lines) + item.quantity - wanted
-            raise ValidationError(
-                "lines.quantity", item.quantity, f"only {left_of_sku} left to credit of {item.sku}"
-            )
-    return quantities
 
 
 def pay_refund(deps: Dependencies, cmd: PayRefund) -> PaymentView:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+from ordermgmt.domain.crediting import over_invoiced, uncredited_units
 from ordermgmt.domain.errors import (
     CurrencyMismatch,
     CustomerBlocked,
@@ -15,7 +14,6 @@ from ordermgmt.domain.errors import (
     ValidationError,
 )
 from ordermgmt.domain.ids import CustomerId, OrderId
-from ordermgmt.domain.invoice import DocumentLine, Invoice
 from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderLine, order_number
 from ordermgmt.domain.shipment import ShipmentStatus
@@ -199,7 +197,8 @@ def cancel_order(deps: Dependencies, cmd: CancelOrder) -> OrderView:
             serve_backorders(uow, item, now)
         reason = f"order cancelled: {order.cancel_reason}"
         for invoice in uow.invoices.list_for_order(order.id):
-            over = _over_invoiced(order, invoice.lines, _uncredited(uow, invoice))
+            previous = uow.credit_notes.list_for_invoice(invoice.id)
+            over = over_invoiced(order, invoice, uncredited_units(invoice, previous))
             if over:
                 credit_in(uow, deps, invoice, order, over, reason, now)
             refund_in(uow, deps, invoice, order, None, None, reason, now)
@@ -207,30 +206,6 @@ def cancel_order(deps: Dependencies, cmd: CancelOrder) -> OrderView:
         refresh_order(uow, order, now)
         uow.commit()
     return order_view(order)
-
-
-def _uncredited(uow: UnitOfWork, invoice: Invoice) -> dict[int, int]:
-    """Units per order line of ``invoice`` that no credit note has taken back yet."""
-    left = {line.order_line_no: line.quantity for line in invoice.lines}
-    for note in uow.credit_notes.list_for_invoice(invoice.id):
-        for line in note.lines:
-            left[line.order_line_no] -= line.quantity
-    return left
-
-
-def _over_invoiced(
-    order: Order, lines: Sequence[DocumentLine], uncredited: dict[int, int]
-) -> dict[int, int]:
-    """Units of ``lines`` invoiced beyond what the order still delivers (and not credited
-    yet, say by a goodwill credit note)."""
-    result: dict[int, int] = {}
-    for doc_line in lines:
-        line = order.line(doc_line.order_line_no)
-        excess = (line.invoiced - line.credited) - (line.quantity - line.cancelled - line.returned)
-        take = min(excess, doc_line.quantity, uncredited.get(line.line_no, 0))
-        if take > 0:
-            result[line.line_no] = take
-    return result
 
 
 def hold_order(deps: Dependencies, cmd: HoldOrder) -> OrderView:
