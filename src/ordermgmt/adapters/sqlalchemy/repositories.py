@@ -14,18 +14,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, select
 
 from ordermgmt.adapters.sqlalchemy import tables as t
-from ordermgmt.adapters.sqlalchemy.mappers import (
+from ordermgmt.adapters.sqlalchemy.document_mappers import (
     CreditNoteMapper,
-    CustomerMapper,
     InvoiceMapper,
+    PaymentMapper,
+    ReturnMapper,
+    ShipmentMapper,
+)
+from ordermgmt.adapters.sqlalchemy.mappers import (
+    CustomerMapper,
     LocationMapper,
     OrderMapper,
-    PaymentMapper,
     ProductMapper,
     ReceiptMapper,
     RequisitionMapper,
-    ReturnMapper,
-    ShipmentMapper,
     StockMapper,
 )
 from ordermgmt.adapters.sqlalchemy.search import order_search_criteria
