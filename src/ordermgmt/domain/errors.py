@@ -301,6 +301,20 @@ class NotificationError(OrderManagementError):
     code = "notification_error"
 
 
+class DocumentError(OrderManagementError):
+    """An invoice or credit note could not be produced in a format: ``format`` names it and
+    ``reason`` says which rule of the format the document would break, or that the optional
+    dependency the format needs (``pip install ordermgmt[einvoice]``) is not installed. Also
+    raised by the readers for a file that is not a document they understand."""
+
+    code = "document_error"
+
+    def __init__(self, format: str, reason: str, **details: Any) -> None:
+        super().__init__(f"{format}: {reason}", format=format, reason=reason, **details)
+        self.format = format
+        self.reason = reason
+
+
 class PurchasingError(OrderManagementError):
     """The purchasing system did not accept a purchase requisition. ``requisition_id`` names
     it; the requisition stays pending (``submitted`` False, the reason in its

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from ordermgmt.ports.carriers import CarrierPort
 from ordermgmt.ports.dependencies import Dependencies, Settings
+from ordermgmt.ports.documents import DocumentFormat, DocumentRenderer, RenderedDocument
 from ordermgmt.ports.events import EventHandler, EventPublisher, OutboxRelay
 from ordermgmt.ports.notifications import NotificationPort, OutgoingMessage
 from ordermgmt.ports.purchasing import PurchasingPort
@@ -47,6 +48,8 @@ __all__ = [
     "CreditNoteRepository",
     "CustomerRepository",
     "Dependencies",
+    "DocumentFormat",
+    "DocumentRenderer",
     "EventHandler",
     "EventPublisher",
     "IdGenerator",
@@ -62,6 +65,7 @@ __all__ = [
     "ProductRepository",
     "PurchasingPort",
     "ReceiptRepository",
+    "RenderedDocument",
     "RequisitionRepository",
     "ReturnRepository",
     "SequenceRepository",
