@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from ordermgmt.ports import (
     CarrierPort,
     Clock,
     Dependencies,
+    DocumentRenderer,
     EventPublisher,
     IdGenerator,
     NotificationPort,
@@ -54,6 +56,7 @@ def in_memory_dependencies(
     notifications: NotificationPort | None = None,
     settings: Settings | None = None,
     store: InMemoryStore | None = None,
+    documents: DocumentRenderer | None = None,
 ) -> Dependencies:
     """Ports for an in-memory OMS; a fresh store and fresh adapters unless given. It is the
     test double of a whole OMS, so every simulation in :data:`SIMULATIONS` serves where no
@@ -75,6 +78,7 @@ def in_memory_dependencies(
         carriers=carriers,
         notifications=notifications,
         settings=settings,
+        documents=documents,
         simulate=SIMULATIONS,
         outbox=InMemoryOutboxRelay(store, events),
     )
@@ -92,6 +96,7 @@ def _assemble(
     notifications: NotificationPort | None,
     settings: Settings | None,
     simulate: Collection[str],
+    documents: DocumentRenderer | None = None,
     **storage: Any,
 ) -> Dependencies:
     """Dependencies around a unit of work factory, with the defaults for every port not given:
@@ -118,8 +123,17 @@ def _assemble(
         carriers=fleet,
         notifications=notifications,
         settings=settings or Settings(),
+        documents=documents or default_documents(),
         **storage,
     )
+
+
+def default_documents() -> DocumentRenderer | None:
+    """The e-invoice and PDF renderer where the ``einvoice`` extra is installed, else None
+    (asking for a document then raises ``DocumentError`` saying what to install)."""
+    from ordermgmt.adapters.einvoice import EInvoiceRenderer
+
+    return EInvoiceRenderer() if EInvoiceRenderer.available() else None
 
 
 def simulations(simulate: Iterable[str]) -> frozenset[str]:
@@ -199,6 +213,7 @@ def sql_dependencies(
     settings: Settings | None = None,
     engine_options: dict[str, Any] | None = None,
     simulate: Iterable[str] = (),
+    documents: DocumentRenderer | None = None,
 ) -> Dependencies:
     """Ports for an OMS on a database. Refuses an out-of-date schema unless ``migrate``.
 
@@ -226,6 +241,7 @@ def sql_dependencies(
         carriers=carriers,
         notifications=notifications,
         settings=settings,
+        documents=documents,
         simulate=wanted,
         outbox=SqlAlchemyOutboxRelay(engine, events, before=factory.flush_marks),
         close=lambda: _close(factory),
@@ -264,6 +280,7 @@ def url_dependencies(url: str, **options: Any) -> Dependencies:
     scheme = url.split(":", 1)[0].split("+", 1)[0].lower() if ":" in url else ""
     if scheme in BUILT_IN_SCHEMES:
         return sql_dependencies(url, **options)
+    documents = options.pop("documents", None)
     plugins = {ep.name: ep for ep in _entry_points(ENTRY_POINT_GROUP)}
     plugin = plugins.get(scheme)
     if plugin is None:
@@ -273,6 +290,8 @@ def url_dependencies(url: str, **options: Any) -> Dependencies:
     deps = factory(url, **options)
     if not isinstance(deps, Dependencies):
         raise ValidationError("url", url, f"the {scheme!r} adapter did not return Dependencies")
+    if documents is not None:
+        deps = replace(deps, documents=documents)
     log.info(describe_wiring(deps, f"{scheme} storage"))
     return deps
 

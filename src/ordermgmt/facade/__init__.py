@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ordermgmt import messages as m
+from ordermgmt.domain.document import Seller
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.inventory import AllocationPolicy
@@ -33,6 +34,7 @@ from ordermgmt.ports import (
     CarrierPort,
     Clock,
     Dependencies,
+    DocumentRenderer,
     EventHandler,
     EventPublisher,
     IdGenerator,
@@ -76,6 +78,8 @@ class OrderManagement(
         notifications: NotificationPort | None = None,
         invoice_policy: str = "on_order",
         chart: ChartOfAccounts | None = None,
+        seller: Seller | None = None,
+        documents: DocumentRenderer | None = None,
     ) -> OrderManagement:
         """A complete, thread-safe OMS in memory: the test double of a whole OMS. Every argument
         left out gets a default: system clock, UUID ids, invoices on order, and, unlike
@@ -94,7 +98,8 @@ class OrderManagement(
                 allocation=allocation,
                 carriers=carriers,
                 notifications=notifications,
-                settings=_settings(invoice_policy, chart),
+                settings=_settings(invoice_policy, chart, seller),
+                documents=documents,
             )
         )
 
@@ -113,6 +118,8 @@ class OrderManagement(
         notifications: NotificationPort | None = None,
         invoice_policy: str = "on_order",
         chart: ChartOfAccounts | None = None,
+        seller: Seller | None = None,
+        documents: DocumentRenderer | None = None,
         simulate: Iterable[str] = (),
     ) -> OrderManagement:
         """An OMS on a database: ``sqlite:///orders.db`` (embedded) or
@@ -144,7 +151,8 @@ class OrderManagement(
                 allocation=allocation,
                 carriers=carriers,
                 notifications=notifications,
-                settings=_settings(invoice_policy, chart),
+                settings=_settings(invoice_policy, chart, seller),
+                documents=documents,
                 simulate=simulate,
             )
         )
@@ -192,11 +200,13 @@ class OrderManagement(
         self._deps.publisher.subscribe(handler, *event_types)
 
 
-def _settings(invoice_policy: str, chart: ChartOfAccounts | None) -> Settings:
+def _settings(
+    invoice_policy: str, chart: ChartOfAccounts | None, seller: Seller | None
+) -> Settings:
     try:
         policy = InvoicePolicy(invoice_policy)
     except ValueError:
         raise ValidationError(
             "invoice_policy", invoice_policy, "must be 'on_order' or 'on_shipment'"
         ) from None
-    return Settings(invoice_policy=policy, chart=chart or ChartOfAccounts())
+    return Settings(invoice_policy=policy, chart=chart or ChartOfAccounts(), seller=seller)

@@ -74,6 +74,19 @@ def _rate(value: object) -> Decimal:
 
 #: A tax rate as a fraction (``"0.19"`` for 19 %), 0 to below 1, at most 4 decimals; no floats.
 TaxRate = Annotated[Decimal, PlainValidator(_rate), WithJsonSchema({"type": "string"})]
+
+
+def _optional_rate(value: object) -> Decimal | None:
+    return None if value is None else _rate(value)
+
+
+#: A :data:`TaxRate` or None (left to a default), written as a string.
+OptionalTaxRate = Annotated[
+    Decimal | None,
+    PlainValidator(_optional_rate),
+    PlainSerializer(lambda rate: None if rate is None else str(rate)),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "null"}]}),
+]
 #: 1-64 letters, digits or ``. _ / -``, starting with a letter or digit.
 Sku = Annotated[str, PlainValidator(require_sku), WithJsonSchema({"type": "string"})]
 #: A stock location code: 1-32 letters, digits or ``. _ -``.

@@ -18,10 +18,10 @@ from ordermgmt.messages.fields import (
     IdempotencyKey,
     MoneyField,
     Name,
+    OptionalTaxRate,
     Quantity,
     Reference,
     Sku,
-    TaxRate,
     Text,
 )
 
@@ -68,7 +68,7 @@ class ChargeInput(Message):
     reason: Text = ""
     reason_code: Annotated[str, Field(max_length=3)] = ""
     tax_category: VatCategory | None = None
-    tax_rate: TaxRate | None = None
+    tax_rate: OptionalTaxRate = None
 
 
 class PlaceOrder(Command):

@@ -2,3 +2,7 @@
 
 Needs the ``einvoice`` extra (``pip install ordermgmt[einvoice]``).
 """
+
+from ordermgmt.adapters.einvoice.renderer import EInvoiceRenderer
+
+__all__ = ["EInvoiceRenderer"]
