@@ -118,6 +118,24 @@ def test_exempt_products_stay_exempt_and_exports_of_them_too(stocked: OrderManag
     assert [(s.category, s.tax) for s in home.tax_subtotals] == [("E", eur("0.00"))]
 
 
+def test_a_reverse_charge_product_is_reverse_charged_only_to_businesses_with_a_vat_id(
+    stocked: OrderManagement,
+) -> None:
+    oms = stocked
+    oms.upsert_product(
+        sku="SCRAP", name="Scrap", unit_price=eur("80.00"), tax_rate="0.19", tax_category="AE"
+    )
+    oms.receive_stock(sku="SCRAP", location="BER", quantity=10, supplier="Werk")
+    dealer = customer(oms, "DE", vat_id="DE222222222")
+    consumer = customer(oms, "DE", kind="b2c", payment_preference="card")
+
+    reverse = order(oms, dealer, ("SCRAP", 1)).line("SCRAP")
+    taxed = order(oms, consumer, ("SCRAP", 1)).line("SCRAP")
+
+    assert (reverse.tax_category, reverse.tax_rate) == ("AE", Decimal(0))
+    assert (taxed.tax_category, taxed.tax_rate) == ("S", Decimal("0.19"))
+
+
 def test_a_product_category_must_fit_its_rate(oms: OrderManagement) -> None:
     with pytest.raises(ValidationError, match="0 % only"):
         oms.upsert_product(
@@ -329,3 +347,42 @@ def test_the_customer_chooses_the_format_and_consumers_get_a_pdf(stocked: OrderM
         customer(oms, "DE", document_format="docx")
     with pytest.raises(ValidationError, match="vat_id"):
         customer(oms, "DE", vat_id="123")
+
+
+def test_allowances_larger_than_what_they_reduce_are_refused(stocked: OrderManagement) -> None:
+    buyer = customer(stocked, "DE")
+    with pytest.raises(ValidationError, match="allowances exceed"):
+        order(
+            stocked,
+            buyer,
+            ("BOOK", 1),
+            charges=[{"charge": False, "amount": eur("20.01"), "reason_code": "95"}],
+        )
+    assert stocked.customer_orders(buyer) == []
+
+
+def test_crediting_lines_worth_more_than_is_left_after_the_allowances_needs_them_along(
+    stocked: OrderManagement,
+) -> None:
+    oms = stocked
+    placed = order(
+        oms,
+        customer(oms, "DE"),
+        ("CHAIR", 1),
+        ("BOOK", 1),
+        charges=[
+            {"charge": False, "amount": eur("90.00"), "reason": "Loyalty", "tax_rate": "0.19"}
+        ],
+    )
+    invoice = oms.issue_invoice(placed.id)  # 10.00 + 1.90 and 20.00 + 1.40
+    chair = [{"sku": "CHAIR", "quantity": 1}]
+
+    with pytest.raises(ValidationError, match="credit its allowances") as refused:
+        oms.issue_credit_note(invoice.id, reason="returned", lines=chair, refund=False)
+    assert refused.value.field == "with_charges"
+    note = oms.issue_credit_note(
+        invoice.id, reason="returned", lines=chair, refund=False, with_charges=True
+    )
+
+    assert (invoice.total, note.total) == (eur("33.30"), eur("11.90"))
+    assert_books_balance(oms)

@@ -12,7 +12,7 @@ from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.events import ProductDeactivated, ProductUpserted
 from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import require_unit
-from ordermgmt.domain.vat import VatCategory, require_category_rate
+from ordermgmt.domain.vat import VatCategory, require_product_category
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
@@ -86,7 +86,7 @@ class Product(Aggregate):
                 raise ValidationError(
                     "tax_category", self.tax_category, "is not a VAT category (S, Z, E, O, ...)"
                 ) from None
-        require_category_rate(self.category, self.tax_rate)
+        require_product_category(self.category, self.tax_rate)
         require_unit(self.unit_code, self.base_quantity)
 
     @property

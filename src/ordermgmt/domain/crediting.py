@@ -138,7 +138,15 @@ def credit_for(
     if not lines:
         raise ValidationError("lines", lines, "a document needs at least one line")
     tax = _cumulative_tax(previous, lines, charges, invoice.currency)
-    return Credit(invoice.currency, lines, tax, charges)
+    credit = Credit(invoice.currency, lines, tax, charges)
+    if not charges and uncredited_charges(invoice, previous) and credit.total > invoice.creditable:
+        raise ValidationError(
+            "with_charges",
+            with_charges,
+            f"these lines come to {credit.total}, more than the {invoice.creditable} left on "
+            f"{invoice.number} after its allowances: credit its allowances and charges with them",
+        )
+    return credit
 
 
 def _net_per_key(lines: Sequence[DocumentLine], charges: Sequence[Charge]) -> dict[TaxKey, Decimal]:

@@ -139,7 +139,7 @@ class AllowanceCharge:
 
 
 @dataclass(frozen=True, slots=True)
-class DocumentLine:
+class InvoiceLine:
     """An invoice line (BG-25)."""
 
     #: Line identifier (BT-126).
@@ -217,7 +217,7 @@ class InvoiceDocument:
     currency: str
     seller: Party
     buyer: Party
-    lines: tuple[DocumentLine, ...]
+    lines: tuple[InvoiceLine, ...]
     tax_breakdown: tuple[TaxBreakdown, ...]
     totals: DocumentTotals
     allowances_charges: tuple[AllowanceCharge, ...] = ()
@@ -264,7 +264,7 @@ def line_net(
 
 
 def tax_breakdown(
-    lines: Iterable[DocumentLine],
+    lines: Iterable[InvoiceLine],
     allowances_charges: Iterable[AllowanceCharge],
     currency: str,
     reasons: dict[VatCategory, tuple[str, str]] | None = None,
@@ -302,7 +302,7 @@ def tax_breakdown(
 
 
 def compute_totals(
-    lines: Iterable[DocumentLine],
+    lines: Iterable[InvoiceLine],
     allowances_charges: Iterable[AllowanceCharge],
     breakdown: Iterable[TaxBreakdown],
     prepaid: Decimal = Decimal(0),

@@ -17,10 +17,10 @@ from ordermgmt.domain.document import (
     Contact,
     Delivery,
     DocumentDetails,
-    DocumentLine,
     DocumentType,
     ElectronicAddress,
     InvoiceDocument,
+    InvoiceLine,
     Party,
     PostalAddress,
     Seller,
@@ -63,16 +63,15 @@ def buyer_party(customer: Customer) -> Party:
     )
 
 
-def sale_of(seller: Seller | None, customer: Customer) -> Sale | None:
-    """Who sells to whom and where the goods go; None without a seller or an address."""
+def sale_of(seller: Seller | None, customer: Customer) -> Sale:
+    """Who sells to whom and where the goods go; a country nobody gave is ``""`` (then no
+    rule that needs it applies)."""
     billing = customer.billing_address or customer.shipping_address
     shipping = customer.shipping_address or customer.billing_address
-    if seller is None or billing is None or shipping is None:
-        return None
     return Sale(
-        seller_country=seller.country,
-        buyer_country=billing.country,
-        delivery_country=shipping.country,
+        seller_country=seller.country if seller else "",
+        buyer_country=billing.country if billing else "",
+        delivery_country=shipping.country if shipping else "",
         buyer_vat_id=customer.vat_id,
         business=customer.kind is CustomerKind.B2B,
     )
@@ -163,7 +162,7 @@ def _prepaid(invoice: Invoice) -> Decimal:
     return invoice.paid.amount if invoice.settlement.value != "receivable" else Decimal(0)
 
 
-def _line(line: IssuedLine) -> DocumentLine:
+def _line(line: IssuedLine) -> InvoiceLine:
     allowances: tuple[AllowanceCharge, ...] = ()
     if not line.discount.is_zero:
         reason = line.discount_reason or "Discount"
@@ -172,7 +171,7 @@ def _line(line: IssuedLine) -> DocumentLine:
     if line.charge is not None and not line.charge.is_zero:
         reason = line.charge_reason or "Charge"
         charges = (AllowanceCharge(True, line.charge.amount, reason, LINE_CHARGE_CODE),)
-    return DocumentLine(
+    return InvoiceLine(
         id=str(line.order_line_no),
         name=line.name,
         sku=line.sku,

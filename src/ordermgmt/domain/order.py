@@ -201,6 +201,14 @@ class Order(Totals, Aggregate):
                 buyer_reference, "buyer_reference", max_length=100, empty=True
             ),
         )
+        for subtotal in order.tax_subtotals:
+            if subtotal.net.is_negative:
+                raise ValidationError(
+                    "charges",
+                    str(subtotal.net),
+                    f"allowances exceed what they reduce at {subtotal.category.value} "
+                    f"{subtotal.rate * 100:f} %",
+                )
         order.record(
             OrderPlaced(
                 occurred_at=at,

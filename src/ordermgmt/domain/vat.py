@@ -67,6 +67,20 @@ EU_COUNTRIES = frozenset(
 )
 
 
+def require_product_category(
+    category: VatCategory, rate: Decimal, field: str = "tax_category"
+) -> None:
+    """What a product's own category allows: as :func:`require_category_rate`, but a reverse
+    charge product (AE) keeps the rate a buyer it is not reverse charged to pays (above 0),
+    and intra-community supply (K) and export (G) follow from a sale, never from a product."""
+    if category in (VatCategory.INTRA_COMMUNITY, VatCategory.EXPORT):
+        raise ValidationError(field, category.value, "follows from the sale, not the product")
+    if category is VatCategory.REVERSE_CHARGE:
+        require_category_rate(VatCategory.STANDARD, rate, field)
+        return
+    require_category_rate(category, rate, field)
+
+
 def require_category_rate(
     category: VatCategory, rate: Decimal, field: str = "tax_category"
 ) -> None:
@@ -101,12 +115,17 @@ def category_for(sale: Sale, default: VatCategory) -> VatCategory:
     Goods delivered outside the EU from the EU are an export (G). A business buyer in another
     member state with a VAT identifier of that state gets an intra-community supply (K). A
     domestic sale, or a consumer's, keeps the product's category. Products outside the scope
-    of VAT (O) and exempt ones (E) stay so whatever the buyer.
+    of VAT (O) and exempt ones (E) stay so whatever the buyer. A product under the reverse
+    charge (AE: construction work, scrap metal, mobile phones in some states) is reverse
+    charged to a business buyer with a VAT identifier, and standard rated to anyone else.
     """
     if default in (VatCategory.OUTSIDE_SCOPE, VatCategory.EXEMPT):
         return default
+    if default is VatCategory.REVERSE_CHARGE:
+        charged = sale.business and bool(sale.buyer_vat_id)
+        return VatCategory.REVERSE_CHARGE if charged else VatCategory.STANDARD
     seller, destination = sale.seller_country, sale.delivery_country
-    if seller in EU_COUNTRIES and destination not in EU_COUNTRIES:
+    if seller in EU_COUNTRIES and destination and destination not in EU_COUNTRIES:
         return VatCategory.EXPORT
     if (
         sale.business

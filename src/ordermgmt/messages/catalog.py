@@ -41,8 +41,9 @@ class UpsertProduct(Command):
       are weighed with it.
     - ``tax_category``: the VAT category of a domestic sale (EN 16931): ``S`` standard rated
       (rate above 0), ``Z`` zero rated, ``E`` exempt, ``O`` outside the scope of VAT (the others,
-      ``AE``, ``K``, ``G``, follow from the sale); default ``S``, or ``Z`` at a 0 % rate. A
-      category other than ``S`` needs a 0 % rate.
+      ``K``, ``G``, follow from the sale); default ``S``, or ``Z`` at a 0 % rate. ``Z``, ``E``
+      and ``O`` need a 0 % rate. ``AE``: reverse charged to business buyers with a VAT id, and
+      standard rated at ``tax_rate`` to everyone else.
     - ``unit_code``: the unit of measure, UN/ECE Recommendation 20 (default ``H87``, piece);
       ``base_quantity``: how many units ``unit_price`` is for (default 1; 100 for a price per
       100 pieces). Stock stays in whole units.

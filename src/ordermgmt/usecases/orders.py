@@ -48,7 +48,7 @@ from ordermgmt.usecases.views import order_view
 ORDER_SERIES = "order"
 
 
-def _lines(uow: UnitOfWork, cmd: PlaceOrder, sale: Sale | None) -> tuple[str, list[OrderLine]]:
+def _lines(uow: UnitOfWork, cmd: PlaceOrder, sale: Sale) -> tuple[str, list[OrderLine]]:
     """Price every line from the catalog (or its validated override) in one currency, in the
     VAT category the ``sale`` puts its product in."""
     products = []
@@ -67,7 +67,7 @@ def _lines(uow: UnitOfWork, cmd: PlaceOrder, sale: Sale | None) -> tuple[str, li
         if price.currency != currency:
             field = "unit_price" if line.unit_price else "sku"
             raise CurrencyMismatch(currency, price.currency, f"lines[{index}].{field}")
-        category = category_for(sale, product.category) if sale else product.category
+        category = category_for(sale, product.category)
         line_obj = OrderLine(
             line_no=index + 1,
             sku=product.sku,
