@@ -20,7 +20,7 @@ NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-NSMAP = {"cac": NS_CAC, "cbc": NS_CBC}
+NSMAP: dict[str | None, str] = {"cac": NS_CAC, "cbc": NS_CBC}
 
 #: An lxml element (lxml ships no type information).
 Element = Any
