@@ -171,3 +171,21 @@ def full_credit_note() -> InvoiceDocument:
             debtor_iban="NL91ABNA0417164300",
         ),
     )
+
+
+def outside_scope_invoice() -> InvoiceDocument:
+    """An invoice not subject to VAT (category O): no rate anywhere, no VAT identifiers."""
+    lines = (
+        replace(_line("1", "4", "25.00"), category=VatCategory.OUTSIDE_SCOPE, rate=Decimal(0)),
+    )
+    items = (AllowanceCharge(True, Decimal("5.00"), "Handling", "ABL", VatCategory.OUTSIDE_SCOPE),)
+    breakdown = tax_breakdown(lines, items, CURRENCY)
+    return replace(
+        full_invoice(),
+        seller=replace(SELLER, vat_id=""),
+        buyer=replace(BUYER, vat_id=""),
+        lines=lines,
+        allowances_charges=items,
+        tax_breakdown=breakdown,
+        totals=compute_totals(lines, items, breakdown),
+    )
