@@ -17,8 +17,8 @@ from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import DocumentFormat
 from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
 
-SAMPLES = Path("/work/shared/samples/en16931/ubl")
-SAMPLE_FILES = sorted(SAMPLES.iterdir()) if SAMPLES.is_dir() else []
+SAMPLES = Path(__file__).parent / "data_ubl"
+SAMPLE_FILES = sorted(path for path in SAMPLES.iterdir() if path.suffix.lower() == ".xml")
 UBL_FORMATS = (DocumentFormat.UBL, DocumentFormat.PEPPOL, DocumentFormat.XRECHNUNG_UBL)
 
 #: Lines of the official examples whose stated net contradicts their own quantity x price /
