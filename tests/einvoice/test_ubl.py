@@ -253,3 +253,10 @@ def test_an_electronic_address_keeps_its_scheme() -> None:
         "cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", NS
     )
     assert (endpoint.text, endpoint.get("schemeID")) == ("4000001123452", "0088")
+
+
+def test_a_payment_reference_without_payment_means_is_refused() -> None:
+    document = replace(full_invoice(), payment_means=None)
+    assert document.payment_reference
+    with pytest.raises(DocumentError, match="BT-83"):
+        render_ubl(document, DocumentFormat.UBL)

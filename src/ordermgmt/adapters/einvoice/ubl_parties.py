@@ -112,6 +112,12 @@ def payment_means(document: InvoiceDocument) -> Element | None:
                 "a UBL 2.1 credit note carries its due date (BT-9) in the payment means"
                 " (BG-16), which the document lacks",
             )
+        if document.payment_reference:
+            raise DocumentError(
+                "ubl",
+                "the remittance information (BT-83) belongs to the payment means (BG-16),"
+                " which the document lacks",
+            )
         return None
     return required(
         "PaymentMeans",
