@@ -20,7 +20,8 @@ from ordermgmt.domain.document import (
 )
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import SPECIFICATION_IDS, DocumentFormat
-from tests.einvoice.ubl_documents import full_credit_note, full_invoice
+from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
+from tests.einvoice.validation import assert_valid, validate_ubl
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -36,6 +37,24 @@ def _xml(document: InvoiceDocument, format: DocumentFormat = DocumentFormat.UBL)
 
 def _texts(root: etree._Element, path: str) -> list[str]:
     return [element.text for element in root.findall(path, NS)]
+
+
+@pytest.mark.parametrize("format", UBL_FORMATS)
+@pytest.mark.parametrize("build", [full_invoice, full_credit_note, outside_scope_invoice])
+def test_a_document_filling_every_field_is_valid_en16931(build, format: DocumentFormat) -> None:
+    xml = render_ubl(build(), format)
+    report = validate_ubl(xml)
+    assert_valid(report, xml)
+    assert report.warnings == []
+
+
+def test_the_validator_sees_a_broken_total() -> None:
+    xml = render_ubl(full_invoice(), DocumentFormat.UBL)
+    broken = xml.replace(
+        b'<cbc:PayableAmount currencyID="EUR">', b'<cbc:PayableAmount currencyID="EUR">1'
+    )
+    assert broken != xml
+    assert "BR-CO-16" in validate_ubl(broken).fatal_rules
 
 
 @pytest.mark.parametrize("format", UBL_FORMATS)
