@@ -18,6 +18,7 @@ from ordermgmt.domain.document import (
     PaymentMeansCode,
     PostalAddress,
 )
+from ordermgmt.domain.vat import VatCategory
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import SPECIFICATION_IDS, DocumentFormat
 from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
@@ -292,3 +293,34 @@ def test_the_renderer_serves_the_ubl_formats_as_named_xml_files() -> None:
     assert etree.QName(etree.fromstring(rendered.content)).localname == "CreditNote"
     with pytest.raises(DocumentError):
         renderer.render(full_invoice(), DocumentFormat.PDF)
+
+
+def test_a_text_xml_cannot_hold_is_refused() -> None:
+    document = replace(full_invoice(), note="bell \x07 in the note")
+    with pytest.raises(DocumentError, match="XML"):
+        render_ubl(document, DocumentFormat.UBL)
+
+
+def test_a_seller_without_any_identifier_is_refused() -> None:
+    document = full_invoice()
+    seller = replace(document.seller, vat_id="", tax_number="", registration_id="")
+    with pytest.raises(DocumentError, match=r"BT-29.*BT-30.*BT-31"):
+        render_ubl(replace(document, seller=seller), DocumentFormat.UBL)
+
+
+def test_an_intra_community_supply_needs_the_buyer_vat_id() -> None:
+    document = full_invoice()
+    lines = tuple(
+        replace(line, category=VatCategory.INTRA_COMMUNITY, rate=Decimal(0))
+        for line in document.lines
+    )
+    buyer = replace(document.buyer, vat_id="")
+    with pytest.raises(DocumentError, match="BT-48"):
+        render_ubl(replace(document, lines=lines, buyer=buyer), DocumentFormat.UBL)
+
+
+def test_not_subject_to_vat_mixed_with_another_category_is_refused() -> None:
+    document = outside_scope_invoice()
+    lines = (*document.lines, full_invoice().lines[0])
+    with pytest.raises(DocumentError, match="BR-O-11"):
+        render_ubl(replace(document, lines=lines), DocumentFormat.UBL)

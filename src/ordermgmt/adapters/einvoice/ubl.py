@@ -95,6 +95,8 @@ def render_ubl(document: InvoiceDocument, format: DocumentFormat) -> bytes:
         root = _document(document, format)
     except DocumentError as error:
         raise DocumentError(format.value, error.reason) from None
+    except ValueError as error:  # lxml refuses text XML 1.0 cannot hold (control characters)
+        raise DocumentError(format.value, f"a text cannot be written in XML: {error}") from None
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 

@@ -12,7 +12,13 @@ A document that lacks a business term its format makes mandatory is refused with
   (BR-DE-23, -24, -25, -30, -31), the seller's contact with name, telephone and e-mail
   (BR-DE-2, -5, -6, -7), both parties' city and post code (BR-DE-3, -4, -8, -9), and the
   seller's VAT identifier or tax number (BR-DE-16).
-- Every format: a payment by credit transfer names the payee account (BT-84, BR-61).
+- Every format, the rules of EN 16931 that are about what the document states rather than
+  about its figures: a credit transfer names the payee account (BT-84, BR-61); the seller
+  is identified (BT-29, BT-30 or BT-31, BR-CO-26); each VAT category used has the VAT
+  identifiers it calls for (BR-S-02, BR-Z-02, BR-E-02, BR-AE-02, BR-IC-02, BR-G-02, and
+  BR-O-02: none at all when not subject to VAT, which then is the only category, BR-O-11);
+  an intra-community supply states its delivery date or period and the deliver-to country
+  (BR-IC-11, BR-IC-12).
 """
 
 from __future__ import annotations
@@ -25,11 +31,25 @@ from ordermgmt.domain.document import (
     Party,
     PaymentMeansCode,
 )
+from ordermgmt.domain.vat import VatCategory
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import DocumentFormat
 
 _TRANSFER = frozenset({PaymentMeansCode.CREDIT_TRANSFER, PaymentMeansCode.SEPA_CREDIT_TRANSFER})
 _DIRECT_DEBIT = frozenset({PaymentMeansCode.DIRECT_DEBIT, PaymentMeansCode.SEPA_DIRECT_DEBIT})
+#: Categories whose seller needs a VAT identifier or a tax registration (BR-S-02 & co).
+_SELLER_TAX_ID = frozenset(
+    {
+        VatCategory.STANDARD,
+        VatCategory.ZERO_RATED,
+        VatCategory.EXEMPT,
+        VatCategory.REVERSE_CHARGE,
+        VatCategory.CANARY_ISLANDS,
+        VatCategory.CEUTA_MELILLA,
+    }
+)
+#: Categories whose seller needs a VAT identifier itself (BR-IC-02, BR-G-02).
+_SELLER_VAT_ID = frozenset({VatCategory.INTRA_COMMUNITY, VatCategory.EXPORT})
 
 
 def check(document: InvoiceDocument, format: DocumentFormat) -> None:
@@ -48,6 +68,42 @@ def _common(document: InvoiceDocument) -> Iterator[str]:
     means = document.payment_means
     if means is not None and means.code in _TRANSFER and not means.iban:
         yield "a credit transfer needs the payment account identifier (BT-84, BR-61)"
+    seller = document.seller
+    creditor = means.creditor_id if means else ""
+    if not (seller.vat_id or seller.registration_id or creditor):
+        yield "the seller needs an identifier (BT-29), legal registration (BT-30) or VAT id (BT-31)"
+    yield from _categories(document)
+
+
+def _categories(document: InvoiceDocument) -> Iterator[str]:
+    seller, buyer = document.seller, document.buyer
+    used = {line.category for line in document.lines}
+    used |= {item.category for item in document.allowances_charges}
+    used |= {row.category for row in document.tax_breakdown}
+    if used & _SELLER_TAX_ID and not (seller.vat_id or seller.tax_number):
+        yield "the seller VAT identifier (BT-31) or tax registration (BT-32) is missing"
+    if used & _SELLER_VAT_ID and not seller.vat_id:
+        yield "the seller VAT identifier (BT-31) is missing"
+    if VatCategory.REVERSE_CHARGE in used and not (buyer.vat_id or buyer.registration_id):
+        yield "reverse charge needs the buyer VAT id (BT-48) or legal registration (BT-47)"
+    if VatCategory.INTRA_COMMUNITY in used:
+        yield from _intra_community(document)
+    if VatCategory.OUTSIDE_SCOPE in used:
+        if len(used) > 1:
+            yield "a document not subject to VAT (O) can have no other VAT category (BR-O-11)"
+        if seller.vat_id or buyer.vat_id:
+            yield "a document not subject to VAT (O) states no VAT identifiers (BT-31, BT-48)"
+
+
+def _intra_community(document: InvoiceDocument) -> Iterator[str]:
+    if not document.buyer.vat_id:
+        yield "an intra-community supply needs the buyer VAT identifier (BT-48)"
+    delivery = document.delivery
+    dated = delivery is not None and delivery.date is not None
+    if not (dated or document.period_start or document.period_end):
+        yield "an intra-community supply needs the delivery date (BT-72) or period (BG-14)"
+    if delivery is None or delivery.address is None or not delivery.address.country:
+        yield "an intra-community supply needs the deliver-to country (BT-80)"
 
 
 def _endpoints(document: InvoiceDocument) -> Iterator[str]:
