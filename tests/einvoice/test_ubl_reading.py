@@ -3,6 +3,7 @@ files that are not what they claim to be."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ordermgmt.domain.document import DocumentType, InvoiceDocument, PaymentMean
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import DocumentFormat
 from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
+from tests.einvoice.validation import assert_valid, validate_ubl
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "en16931" / "samples" / "ubl"
 SAMPLE_FILES = sorted(path for path in SAMPLES.iterdir() if path.suffix.lower() == ".xml")
@@ -85,6 +87,31 @@ def test_an_official_example_states_totals_that_are_the_sums_of_its_parts(path: 
     assert totals.tax_inclusive - totals.prepaid + totals.rounding == totals.payable
     per_rate = {(row.category, row.rate): row.taxable for row in document.tax_breakdown}
     assert sum(per_rate.values()) == totals.tax_exclusive
+
+
+#: Official examples the model cannot carry whole, and what writing them again lacks: a
+#: payment means code the model does not know (31, 1) with a remittance information, a
+#: seller identified only by an identifier (BT-29) other than a SEPA creditor id.
+NOT_WRITABLE_AGAIN = {
+    "guide-example1.xml": "BT-83",
+    "ubl-tc434-creditnote1.xml": "BT-83",
+    "ubl-tc434-example7.xml": "BT-29",
+}
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda path: path.name)
+def test_an_official_example_read_and_written_again_is_valid_and_says_the_same(
+    path: Path,
+) -> None:
+    document = read_ubl(path.read_bytes())
+    if path.name in NOT_WRITABLE_AGAIN:
+        with pytest.raises(DocumentError, match=NOT_WRITABLE_AGAIN[path.name]):
+            render_ubl(document, DocumentFormat.UBL)
+        return
+    xml = render_ubl(document, DocumentFormat.UBL)
+    assert_valid(validate_ubl(xml), xml)
+    again = read_ubl(xml)
+    assert replace(again, extra=document.extra) == document
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda path: path.name)
