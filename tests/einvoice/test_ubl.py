@@ -324,3 +324,12 @@ def test_not_subject_to_vat_mixed_with_another_category_is_refused() -> None:
     lines = (*document.lines, full_invoice().lines[0])
     with pytest.raises(DocumentError, match="BR-O-11"):
         render_ubl(replace(document, lines=lines), DocumentFormat.UBL)
+
+
+def test_peppol_refuses_an_allowance_that_is_not_its_percentage_of_its_base() -> None:
+    document = full_invoice()
+    line = document.lines[0]
+    wrong = replace(line.allowances[0], percent=Decimal(20))
+    lines = (replace(line, allowances=(wrong,)), *document.lines[1:])
+    with pytest.raises(DocumentError, match="R040"):
+        render_ubl(replace(document, lines=lines), DocumentFormat.PEPPOL)

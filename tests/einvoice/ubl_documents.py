@@ -45,7 +45,7 @@ BUYER = Party(
     trading_name="Acme",
     vat_id="NL123456789B01",
     registration_id="57151520",
-    electronic_address=ElectronicAddress("0012345678901", "0088"),
+    electronic_address=ElectronicAddress("0012345678905", "0088"),
     contact=Contact("Jan Jansen", "+31 20 1234567", "jan@acme.example"),
 )
 

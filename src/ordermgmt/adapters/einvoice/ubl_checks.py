@@ -6,7 +6,8 @@ A document that lacks a business term its format makes mandatory is refused with
 - Peppol BIS Billing 3.0: both electronic addresses (BT-34, BT-49; PEPPOL-EN16931-R020,
   -R010), a buyer reference (BT-10) or a purchase order reference (BT-13) (-R003), at most
   one document note (-R002), a mandate reference (BT-89) for a direct debit (-R061), and an
-  allowance's or charge's percentage and base amount together or not at all (-R041, -R042).
+  allowance's or charge's percentage and base amount together or not at all (-R041, -R042),
+  and its amount that percentage of that base (-R040).
 - XRechnung 3.0: both electronic addresses, the buyer reference (BR-DE-15), payment
   instructions (BR-DE-1) with the account, card or mandate their code calls for
   (BR-DE-23, -24, -25, -30, -31), the seller's contact with name, telephone and e-mail
@@ -31,6 +32,7 @@ from ordermgmt.domain.document import (
     Party,
     PaymentMeansCode,
 )
+from ordermgmt.domain.money import round_amount
 from ordermgmt.domain.vat import VatCategory
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import DocumentFormat
@@ -128,6 +130,14 @@ def _peppol(document: InvoiceDocument) -> Iterator[str]:
         items += [*line.allowances, *line.charges]
     if any((item.percent is None) != (item.base_amount is None) for item in items):
         yield "an allowance or charge gives a percentage without base amount or the reverse"
+    for item in items:
+        if item.percent is not None and item.base_amount is not None:
+            expected = round_amount(item.base_amount * item.percent / 100, document.currency)
+            if expected != item.amount:
+                yield (
+                    f"an allowance or charge of {item.amount} is not its percentage"
+                    f" {item.percent} of its base amount {item.base_amount} (PEPPOL-EN16931-R040)"
+                )
 
 
 def _xrechnung(document: InvoiceDocument) -> Iterator[str]:
