@@ -12,13 +12,14 @@ which; nothing is resolved from outside the file (see
 
 What the model cannot hold is kept in ``extra``: subject notes (``#AAI#text``, BT-21) under
 their subject code, an unknown payment means code under ``payment_means_code`` and a
-document type code other than 380/381 under ``type_code``. A line allowance's or charge's
-VAT category is its line's and not stated in UBL: it reads as the model's default.
+document type code other than 380/381 under ``type_code``. A line allowance or charge is
+taxed with its line: UBL does not state its VAT category, it reads as its line's.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -236,8 +237,11 @@ def _lines(root: Element, credit: bool) -> list[Element]:
 def _line(element: Element, credit: bool) -> DocumentLine:
     quantity_path = "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity"
     quantity = find(element, quantity_path)
-    items = [_allowance_charge(e, False) for e in find_all(element, "cac:AllowanceCharge")]
     category, rate = _category(element, "cac:Item/cac:ClassifiedTaxCategory")
+    items = [
+        replace(_allowance_charge(e, False), category=category, rate=rate)
+        for e in find_all(element, "cac:AllowanceCharge")
+    ]
     gtins = [
         text(e, ".")
         for e in find_all(element, "cac:Item/cac:StandardItemIdentification/cbc:ID")
