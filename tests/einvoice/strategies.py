@@ -42,9 +42,9 @@ from hypothesis import strategies as st
 from ordermgmt.domain.document import (
     AllowanceCharge,
     Delivery,
-    DocumentLine,
     DocumentType,
     InvoiceDocument,
+    InvoiceLine,
     compute_totals,
     line_net,
     tax_breakdown,
@@ -174,7 +174,7 @@ def adjustments(
 @st.composite
 def document_lines(
     draw: st.DrawFn, number: int, pair: tuple[VatCategory, Decimal], currency: str
-) -> DocumentLine:
+) -> InvoiceLine:
     """Invoice line ``number`` taxed at ``pair``, its net computed by ``line_net``."""
     unit = draw(st.sampled_from(sorted(UNITS)))
     base = draw(st.sampled_from(BASE_QUANTITIES))
@@ -189,7 +189,7 @@ def document_lines(
     charges = () if charge is None else (charge,)
     sku, name = draw(st.sampled_from(ITEMS))
     category, rate = pair
-    return DocumentLine(
+    return InvoiceLine(
         id=str(number),
         name=name,
         sku=sku,
@@ -234,7 +234,7 @@ def tax_pairs(
 @st.composite
 def _lines_and_adjustments(
     draw: st.DrawFn, pairs: list[tuple[VatCategory, Decimal]], currency: str
-) -> tuple[tuple[DocumentLine, ...], tuple[AllowanceCharge, ...]]:
+) -> tuple[tuple[InvoiceLine, ...], tuple[AllowanceCharge, ...]]:
     extra = draw(st.lists(st.sampled_from(pairs), max_size=6 - len(pairs)))
     lines = tuple(
         draw(document_lines(i, pair, currency)) for i, pair in enumerate([*pairs, *extra], 1)

@@ -11,10 +11,10 @@ from ordermgmt.domain.document import (
     AllowanceCharge,
     Contact,
     Delivery,
-    DocumentLine,
     DocumentType,
     ElectronicAddress,
     InvoiceDocument,
+    InvoiceLine,
     Party,
     PaymentMeans,
     PaymentMeansCode,
@@ -59,9 +59,9 @@ def _line(
     allowances: tuple[AllowanceCharge, ...] = (),
     charges: tuple[AllowanceCharge, ...] = (),
     **more: str,
-) -> DocumentLine:
+) -> InvoiceLine:
     net = line_net(Decimal(quantity), Decimal(price), Decimal(base), allowances, charges, CURRENCY)
-    return DocumentLine(
+    return InvoiceLine(
         id=number,
         name=f"Item {number}",
         sku=f"SKU-{number}",

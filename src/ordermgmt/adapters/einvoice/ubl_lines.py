@@ -13,9 +13,9 @@ from ordermgmt.adapters.einvoice.ubl_xml import (
 )
 from ordermgmt.domain.document import (
     AllowanceCharge,
-    DocumentLine,
     DocumentType,
     InvoiceDocument,
+    InvoiceLine,
 )
 
 #: The scheme of a GTIN (BT-157) among the standard item identifiers (ISO 6523 ICD 0160).
@@ -74,7 +74,7 @@ def monetary_total(document: InvoiceDocument) -> Element:
     )
 
 
-def line(value: DocumentLine, document_type: DocumentType, currency: str) -> Element:
+def line(value: InvoiceLine, document_type: DocumentType, currency: str) -> Element:
     """``cac:InvoiceLine`` (``cbc:InvoicedQuantity``) or ``cac:CreditNoteLine``
     (``cbc:CreditedQuantity``)."""
     credit = document_type is DocumentType.CREDIT_NOTE
@@ -99,7 +99,7 @@ def line(value: DocumentLine, document_type: DocumentType, currency: str) -> Ele
     )
 
 
-def _item(value: DocumentLine) -> Element:
+def _item(value: InvoiceLine) -> Element:
     return required(
         "Item",
         cbc("Description", value.description),

@@ -46,10 +46,10 @@ from ordermgmt.adapters.einvoice.ubl_reading_parties import (
 from ordermgmt.adapters.einvoice.ubl_xml import NS_CREDIT_NOTE, NS_INVOICE, Element
 from ordermgmt.domain.document import (
     AllowanceCharge,
-    DocumentLine,
     DocumentTotals,
     DocumentType,
     InvoiceDocument,
+    InvoiceLine,
     TaxBreakdown,
 )
 from ordermgmt.domain.vat import VatCategory
@@ -234,7 +234,7 @@ def _lines(root: Element, credit: bool) -> list[Element]:
     return lines
 
 
-def _line(element: Element, credit: bool) -> DocumentLine:
+def _line(element: Element, credit: bool) -> InvoiceLine:
     quantity_path = "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity"
     quantity = find(element, quantity_path)
     category, rate = _category(element, "cac:Item/cac:ClassifiedTaxCategory")
@@ -247,7 +247,7 @@ def _line(element: Element, credit: bool) -> DocumentLine:
         for e in find_all(element, "cac:Item/cac:StandardItemIdentification/cbc:ID")
         if e.get("schemeID") == "0160"
     ]
-    return DocumentLine(
+    return InvoiceLine(
         id=required_text(element, "cbc:ID", "the line identifier (BT-126)"),
         name=text(element, "cac:Item/cbc:Name"),
         sku=text(element, "cac:Item/cac:SellersItemIdentification/cbc:ID"),
