@@ -10,7 +10,9 @@ The HTML is built in :mod:`~ordermgmt.adapters.einvoice.pdf_template` with every
 the document escaped by ``html.escape``; the styles are the package's ``pdf.css``. WeasyPrint
 gets a URL fetcher that refuses every URL, so rendering never reads the network or a file.
 Fonts are the system's (DejaVu Sans: Debian's ``fonts-dejavu-core``); WeasyPrint embeds the
-glyphs it uses, so the PDF shows the same everywhere.
+glyphs it uses, so the PDF shows the same everywhere. WeasyPrint needs Pango (Debian's
+``libpango-1.0-0`` and ``libpangoft2-1.0-0``) and prefers HarfBuzz's subsetter
+(``libharfbuzz-subset0``) to fontTools for cutting the fonts down.
 """
 
 from __future__ import annotations

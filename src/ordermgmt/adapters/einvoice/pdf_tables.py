@@ -67,7 +67,7 @@ def _line_row(position: int, line: DocumentLine, currency: str) -> str:
         per = f'<div class="meta">per {esc(format_quantity(line.base_quantity))}{_NBSP}{unit}</div>'
     return (
         f'<tr><td class="pos">{position}</td><td class="item">{"".join(details)}</td>'
-        f'<td class="num qty">{esc(format_quantity(line.quantity))}{_NBSP}{unit}</td>'
+        f'<td class="num qty">{esc(format_quantity(line.quantity))} {unit}</td>'
         f'<td class="num">{esc(format_price(line.net_price, currency))}{per}</td>'
         f'<td class="num vat">{esc(format_rate(line.rate))}'
         f'<span class="category">{esc(line.category.value)}</span></td>'
