@@ -470,6 +470,27 @@ def test_facturx_reads_back_the_same_xml(facturx_pdf: bytes, cii_xml: bytes) -> 
     assert read_facturx(facturx_pdf) == cii_xml
 
 
+def test_another_reader_finds_the_one_attachment(facturx_pdf: bytes, cii_xml: bytes) -> None:
+    document = pypdfium2.PdfDocument(facturx_pdf)
+    try:
+        count = document.count_attachments()
+        attachment = document.get_attachment(0)
+        name, data = attachment.get_name(), bytes(attachment.get_data())
+    finally:
+        document.close()
+
+    assert (count, name, data) == (1, "factur-x.xml", cii_xml)
+
+
+def test_a_credit_note_is_a_factur_x_invoice_document_too(cii_xml: bytes) -> None:
+    credit = build((document_line(1, "1", "10.00"),), type=DocumentType.CREDIT_NOTE)
+
+    reader = pypdf.PdfReader(io.BytesIO(render_facturx(credit, cii_xml)))
+
+    assert xmp_value(xmp(reader), "fx", "DocumentType") == ["INVOICE"]
+    assert read_facturx(render_facturx(credit, cii_xml)) == cii_xml
+
+
 def test_facturx_shows_the_same_invoice_as_the_pdf(facturx_pdf: bytes) -> None:
     document = full_invoice()
 
