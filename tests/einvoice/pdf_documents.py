@@ -11,10 +11,10 @@ from ordermgmt.domain.document import (
     AllowanceCharge,
     Contact,
     Delivery,
-    DocumentLine,
     DocumentType,
     ElectronicAddress,
     InvoiceDocument,
+    InvoiceLine,
     Party,
     PaymentMeans,
     PaymentMeansCode,
@@ -59,10 +59,10 @@ def document_line(
     charges: tuple[AllowanceCharge, ...] = (),
     currency: str = "EUR",
     description: str = "",
-) -> DocumentLine:
+) -> InvoiceLine:
     """A line whose net is what EN 16931 computes from its quantity, price and adjustments."""
     net = line_net(Decimal(quantity), Decimal(price), Decimal(base), allowances, charges, currency)
-    return DocumentLine(
+    return InvoiceLine(
         id=str(index),
         name=f"Torque wrench set, model {index}",
         sku=f"TW-{index:04d}",
@@ -80,7 +80,7 @@ def document_line(
 
 
 def build(
-    lines: tuple[DocumentLine, ...],
+    lines: tuple[InvoiceLine, ...],
     *,
     allowances_charges: tuple[AllowanceCharge, ...] = (),
     currency: str = "EUR",

@@ -23,9 +23,9 @@ from ordermgmt.adapters.einvoice.facturx import read_facturx, render_facturx
 from ordermgmt.adapters.einvoice.pdf import no_fetching, render_pdf
 from ordermgmt.domain.document import (
     AllowanceCharge,
-    DocumentLine,
     DocumentType,
     InvoiceDocument,
+    InvoiceLine,
     Party,
     PaymentMeans,
     PaymentMeansCode,
@@ -95,7 +95,7 @@ RATES = st.sampled_from(
 
 
 @st.composite
-def lines_of(draw: st.DrawFn, currency: str) -> tuple[DocumentLine, ...]:
+def lines_of(draw: st.DrawFn, currency: str) -> tuple[InvoiceLine, ...]:
     count = draw(st.integers(min_value=1, max_value=25))
     skus = draw(st.lists(SKUS, min_size=count, max_size=count, unique=True))
     lines = []
@@ -107,7 +107,7 @@ def lines_of(draw: st.DrawFn, currency: str) -> tuple[DocumentLine, ...]:
         base = draw(st.sampled_from([Decimal(1), Decimal(10), Decimal(100)]))
         net = line_net(quantity, price, base, (), (), currency)
         lines.append(
-            DocumentLine(
+            InvoiceLine(
                 id=str(index),
                 name=draw(SAFE_TEXT),
                 sku=sku,

@@ -20,9 +20,9 @@ from ordermgmt.adapters.einvoice.pdf_format import (
 )
 from ordermgmt.domain.document import (
     AllowanceCharge,
-    DocumentLine,
     DocumentType,
     InvoiceDocument,
+    InvoiceLine,
     PaymentMeans,
     PaymentMeansCode,
     TaxBreakdown,
@@ -44,11 +44,11 @@ def lines_table(document: InvoiceDocument) -> str:
     return f'<table class="lines">{head}<tbody>{rows}</tbody></table>'
 
 
-def _numbered(document: InvoiceDocument) -> list[tuple[int, DocumentLine]]:
+def _numbered(document: InvoiceDocument) -> list[tuple[int, InvoiceLine]]:
     return list(enumerate(document.lines, start=1))
 
 
-def _line_row(position: int, line: DocumentLine, currency: str) -> str:
+def _line_row(position: int, line: InvoiceLine, currency: str) -> str:
     unit = esc(unit_name(line.unit_code))
     identifiers = [f"SKU {esc(line.sku)}"]
     if line.gtin:
