@@ -111,8 +111,9 @@ def credit_for(
     with_charges: bool = False,
 ) -> Credit:
     """The credit of ``quantities`` (order line no -> units) of ``invoice`` after its
-    ``previous`` credit notes, or of everything not yet credited (``None``, charges and
-    allowances included; ``with_charges`` takes them along with ``quantities`` too).
+    ``previous`` credit notes, or of everything not yet credited (``None``). The invoice's
+    allowances and charges go with ``with_charges``, and always with the note that credits the
+    last units.
 
     Raises ``ValidationError`` when nothing is left to credit, for more units than a line has
     left, and for lines not on the invoice."""
@@ -124,6 +125,15 @@ def credit_for(
             for line in invoice.lines
             if line.quantity > already.get(line.order_line_no, 0)
         }
+    left = {
+        line.order_line_no: line.quantity
+        - already.get(line.order_line_no, 0)
+        - quantities.get(line.order_line_no, 0)
+        for line in invoice.lines
+    }
+    # the note that takes back the last units takes the allowances and charges along: a
+    # document needs a line, so no later note could
+    with_charges = with_charges or not any(left.values())
     charges = uncredited_charges(invoice, previous) if with_charges else ()
     if not quantities and not charges:
         raise ValidationError("invoice_id", invoice.id, f"{invoice.number} is fully credited")

@@ -7,6 +7,7 @@ the tax per category and rate as they were posted, so document and ledger agree 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ from ordermgmt.domain.errors import DocumentError
 from ordermgmt.domain.invoice import CreditNote, Invoice
 from ordermgmt.domain.invoice import DocumentLine as IssuedLine
 from ordermgmt.domain.order import Order
-from ordermgmt.domain.vat import DEFAULT_REASONS, Sale
+from ordermgmt.domain.vat import DEFAULT_REASONS, Sale, VatCategory
 
 #: The reason code of a line discount (UNTDID 5189 ``95``: discount).
 DISCOUNT_CODE = "95"
@@ -89,7 +90,7 @@ def details_for(
     period: tuple[date, date] | None = None,
 ) -> DocumentDetails:
     """What an invoice of ``order`` to ``customer`` says besides its amounts, now."""
-    shipping = customer.shipping_address
+    shipping = customer.shipping_address or customer.billing_address
     return DocumentDetails(
         seller=seller.party if seller else None,
         buyer=buyer_party(customer),
@@ -120,6 +121,7 @@ def document_of(document: Invoice | CreditNote, invoice: Invoice | None = None) 
         raise DocumentError("en16931", "no seller is configured: give the OMS a Seller")
     if details.buyer is None or not details.buyer.address.country:
         raise DocumentError("en16931", "the buyer has no address with a country (BT-55)")
+    seller, buyer = _parties(document, details.seller, details.buyer)
     lines = tuple(_line(line) for line in document.lines)
     items = tuple(_allowance_charge(charge) for charge in document.charges)
     breakdown = _breakdown(document, details)
@@ -130,8 +132,8 @@ def document_of(document: Invoice | CreditNote, invoice: Invoice | None = None) 
         number=document.number,
         issue_date=document.issued_at.date(),
         currency=document.currency,
-        seller=details.seller,
-        buyer=details.buyer,
+        seller=seller,
+        buyer=buyer,
         lines=lines,
         tax_breakdown=breakdown,
         totals=compute_totals(lines, items, breakdown, prepaid=prepaid),
@@ -149,6 +151,25 @@ def document_of(document: Invoice | CreditNote, invoice: Invoice | None = None) 
         preceding_invoice=invoice.number if invoice else "",
         preceding_invoice_date=invoice.issued_at.date() if invoice else None,
     )
+
+
+def _parties(document: Invoice | CreditNote, seller: Party, buyer: Party) -> tuple[Party, Party]:
+    """Seller and buyer as the document's VAT categories need them (EN 16931 BR-S-02 & co):
+    a document outside the scope of VAT names no VAT identifier (BR-O-02) and so needs the
+    seller's legal registration (BR-CO-26); every other category needs the seller's VAT id or
+    tax number."""
+    categories = {s.category for s in document.tax_subtotals}
+    if categories == {VatCategory.OUTSIDE_SCOPE}:
+        if not seller.registration_id:
+            raise DocumentError(
+                "en16931",
+                "outside the scope of VAT the seller names no VAT id, so its legal registration "
+                "id (BT-30) is needed (BR-CO-26)",
+            )
+        return replace(seller, vat_id=""), replace(buyer, vat_id="")
+    if not seller.vat_id and not seller.tax_number:
+        raise DocumentError("en16931", "the seller needs a VAT id (BT-31) or tax number (BT-32)")
+    return seller, buyer
 
 
 def _note(document: Invoice | CreditNote, details: DocumentDetails) -> str:

@@ -21,7 +21,6 @@ from typing import Protocol
 from ordermgmt.domain.base import Aggregate, require_quantity, require_text
 from ordermgmt.domain.charges import Charge
 from ordermgmt.domain.errors import (
-    CurrencyMismatch,
     InvalidStateTransition,
     NotFound,
     ValidationError,
@@ -40,6 +39,9 @@ from ordermgmt.domain.events import (
 )
 from ordermgmt.domain.ids import CustomerId, OrderId
 from ordermgmt.domain.money import MAX_AMOUNT, Money, round_amount
+from ordermgmt.domain.order_checks import MAX_LINES as MAX_LINES
+from ordermgmt.domain.order_checks import check_amounts, check_charges, check_lines
+from ordermgmt.domain.order_checks import require_unit as require_unit
 from ordermgmt.domain.order_status import TRANSITIONS as TRANSITIONS
 from ordermgmt.domain.order_status import Channel as Channel
 from ordermgmt.domain.order_status import FulfillmentStatus as FulfillmentStatus
@@ -49,9 +51,7 @@ from ordermgmt.domain.totals import TaxKey as TaxKey
 from ordermgmt.domain.totals import TaxSubtotal as TaxSubtotal
 from ordermgmt.domain.totals import Totals as Totals
 from ordermgmt.domain.totals import tax_subtotals as tax_subtotals
-from ordermgmt.domain.vat import VatCategory, require_category_rate
-
-MAX_LINES = 500
+from ordermgmt.domain.vat import VatCategory
 
 
 class Owing(Protocol):
@@ -181,8 +181,8 @@ class Order(Totals, Aggregate):
         charges: tuple[Charge, ...] = (),
         buyer_reference: str = "",
     ) -> Order:
-        _check_lines(lines, currency)
-        _check_charges(charges, currency)
+        check_lines(lines, currency)
+        check_charges(charges, currency)
         order = cls(
             id=id,
             number=number,
@@ -201,14 +201,7 @@ class Order(Totals, Aggregate):
                 buyer_reference, "buyer_reference", max_length=100, empty=True
             ),
         )
-        for subtotal in order.tax_subtotals:
-            if subtotal.net.is_negative:
-                raise ValidationError(
-                    "charges",
-                    str(subtotal.net),
-                    f"allowances exceed what they reduce at {subtotal.category.value} "
-                    f"{subtotal.rate * 100:f} %",
-                )
+        check_amounts(order.tax_subtotals)
         order.record(
             OrderPlaced(
                 occurred_at=at,
@@ -509,45 +502,3 @@ class Order(Totals, Aggregate):
             OrderCancelled(occurred_at=at, order_id=self.id, number=self.number, reason=reason)
         )
         return released
-
-
-def _check_lines(lines: list[OrderLine], currency: str) -> None:
-    """What every line of a new order must be: a quantity, amounts in the order's currency and
-    not negative, a discount no larger than the line."""
-    if not lines:
-        raise ValidationError("lines", lines, "an order needs at least one line")
-    if len(lines) > MAX_LINES:
-        raise ValidationError("lines", len(lines), f"at most {MAX_LINES} lines per order")
-    for line in lines:
-        where = f"lines[{line.line_no - 1}]"
-        require_quantity(line.quantity, f"{where}.quantity")
-        amounts = [("unit_price", line.unit_price), ("discount", line.discount)]
-        if line.charge is not None:
-            amounts.append(("charge", line.charge))
-        for name, amount in amounts:
-            if amount.currency != currency:
-                raise CurrencyMismatch(currency, amount.currency, f"{where}.{name}")
-            if amount.is_negative:
-                raise ValidationError(f"{where}.{name}", amount, "must not be negative")
-        require_category_rate(line.tax_category, line.tax_rate, f"{where}.tax_category")
-        require_unit(line.unit_code, line.base_quantity, where)
-        if line.net.is_negative:
-            raise ValidationError(f"{where}.discount", line.discount, "exceeds the line amount")
-
-
-def require_unit(unit_code: str, base_quantity: int, where: str = "") -> None:
-    """A UN/ECE Recommendation 20 code (2-3 letters or digits) and a base quantity >= 1."""
-    prefix = f"{where}." if where else ""
-    if not (2 <= len(unit_code) <= 3 and unit_code.isascii() and unit_code.isalnum()):
-        raise ValidationError(f"{prefix}unit_code", unit_code, "is not a UN/ECE Rec 20 code")
-    if unit_code != unit_code.upper():
-        raise ValidationError(f"{prefix}unit_code", unit_code, "must be in capitals (H87)")
-    require_quantity(base_quantity, f"{prefix}base_quantity")
-
-
-def _check_charges(charges: tuple[Charge, ...], currency: str) -> None:
-    for i, charge in enumerate(charges):
-        if charge.amount.currency != currency:
-            raise CurrencyMismatch(currency, charge.amount.currency, f"charges[{i}].amount")
-    if len(charges) > 50:
-        raise ValidationError("charges", len(charges), "at most 50 allowances and charges")
