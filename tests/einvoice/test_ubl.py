@@ -394,3 +394,19 @@ def test_peppol_refuses_an_allowance_that_is_not_its_percentage_of_its_base() ->
     lines = (replace(line, allowances=(wrong,)), *document.lines[1:])
     with pytest.raises(DocumentError, match="R040"):
         render_ubl(replace(document, lines=lines), DocumentFormat.PEPPOL)
+
+
+@pytest.mark.parametrize(
+    ("change", "term"),
+    [
+        ({"number": ""}, "BT-1"),
+        ({"lines": ()}, "BG-25"),
+        ({"seller": replace(full_invoice().seller, name="")}, "BT-27"),
+        ({"buyer": replace(full_invoice().buyer, name="")}, "BT-44"),
+    ],
+)
+def test_a_document_without_a_mandatory_term_is_refused_naming_it(
+    change: dict[str, object], term: str
+) -> None:
+    with pytest.raises(DocumentError, match=term):
+        render_ubl(replace(full_invoice(), **change), DocumentFormat.UBL)  # type: ignore[arg-type]
