@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
-from ordermgmt.adapters.einvoice.ubl import UblRenderer, render_ubl
+from ordermgmt.adapters.einvoice.ubl import render_ubl
 from ordermgmt.domain.document import (
     DocumentType,
     ElectronicAddress,
@@ -341,19 +341,6 @@ def test_a_payment_reference_without_payment_means_is_refused() -> None:
     assert document.payment_reference
     with pytest.raises(DocumentError, match="BT-83"):
         render_ubl(document, DocumentFormat.UBL)
-
-
-def test_the_renderer_serves_the_ubl_formats_as_named_xml_files() -> None:
-    renderer = UblRenderer()
-    assert renderer.formats == set(UBL_FORMATS)
-    rendered = renderer.render(
-        replace(full_credit_note(), number="GS/2026 1"), DocumentFormat.PEPPOL
-    )
-    assert rendered.media_type == "application/xml"
-    assert rendered.filename == "credit-note-GS_2026_1.xml"
-    assert etree.QName(etree.fromstring(rendered.content)).localname == "CreditNote"
-    with pytest.raises(DocumentError):
-        renderer.render(full_invoice(), DocumentFormat.PDF)
 
 
 def test_a_text_xml_cannot_hold_is_refused() -> None:
