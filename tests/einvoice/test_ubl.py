@@ -7,9 +7,10 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
-from ordermgmt.adapters.einvoice.ubl import UblRenderer, render_ubl
+from ordermgmt.adapters.einvoice.ubl import render_ubl
 from ordermgmt.domain.document import (
     DocumentType,
     ElectronicAddress,
@@ -21,6 +22,12 @@ from ordermgmt.domain.document import (
 from ordermgmt.domain.vat import VatCategory
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import SPECIFICATION_IDS, DocumentFormat
+from tests.einvoice.strategies import (
+    credit_notes,
+    de_xrechnung_documents,
+    invoice_documents,
+    peppol_documents,
+)
 from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
 from tests.einvoice.validation import assert_valid, validate_ubl
 
@@ -30,6 +37,8 @@ NS = {
 }
 UBL_FORMATS = (DocumentFormat.UBL, DocumentFormat.PEPPOL, DocumentFormat.XRECHNUNG_UBL)
 PEPPOL_PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+#: Each example runs the official schematron once (a few milliseconds).
+VALIDATING = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _xml(document: InvoiceDocument, format: DocumentFormat = DocumentFormat.UBL) -> etree._Element:
@@ -38,6 +47,58 @@ def _xml(document: InvoiceDocument, format: DocumentFormat = DocumentFormat.UBL)
 
 def _texts(root: etree._Element, path: str) -> list[str]:
     return [element.text for element in root.findall(path, NS)]
+
+
+def _assert_valid_ubl(document: InvoiceDocument, format: DocumentFormat) -> bytes:
+    xml = render_ubl(document, format)
+    report = validate_ubl(xml)
+    assert_valid(report, xml)
+    assert report.xsd_errors == []
+    assert report.fatal == []
+    return xml
+
+
+@VALIDATING
+@given(invoice_documents())
+def test_any_valid_document_is_valid_ubl(document: InvoiceDocument) -> None:
+    root = etree.fromstring(_assert_valid_ubl(document, DocumentFormat.UBL))
+    expected = "CreditNote" if document.type is DocumentType.CREDIT_NOTE else "Invoice"
+    assert etree.QName(root).localname == expected
+
+
+@VALIDATING
+@given(credit_notes())
+def test_any_valid_credit_note_is_a_valid_ubl_credit_note(document: InvoiceDocument) -> None:
+    root = etree.fromstring(_assert_valid_ubl(document, DocumentFormat.UBL))
+    assert _texts(root, "cbc:CreditNoteTypeCode") == ["381"]
+    assert len(root.findall("cac:CreditNoteLine", NS)) == len(document.lines)
+    reference = "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"
+    assert _texts(root, reference) == [document.preceding_invoice]
+
+
+@VALIDATING
+@given(de_xrechnung_documents())
+def test_any_xrechnung_document_is_valid_xrechnung_ubl(document: InvoiceDocument) -> None:
+    root = etree.fromstring(_assert_valid_ubl(document, DocumentFormat.XRECHNUNG_UBL))
+    assert _texts(root, "cbc:CustomizationID") == [SPECIFICATION_IDS[DocumentFormat.XRECHNUNG_UBL]]
+    assert _texts(root, "cbc:BuyerReference") == [document.buyer_reference]
+
+
+@VALIDATING
+@given(peppol_documents())
+def test_any_peppol_document_is_valid_peppol_ubl(document: InvoiceDocument) -> None:
+    root = etree.fromstring(_assert_valid_ubl(document, DocumentFormat.PEPPOL))
+    assert _texts(root, "cbc:CustomizationID") == [SPECIFICATION_IDS[DocumentFormat.PEPPOL]]
+    assert _texts(root, "cbc:ProfileID") == [PEPPOL_PROFILE]
+    assert len(root.findall("cac:*/cac:Party/cbc:EndpointID", NS)) == 2
+
+
+@given(peppol_documents())
+def test_peppol_refuses_any_document_without_electronic_addresses(
+    document: InvoiceDocument,
+) -> None:
+    with pytest.raises(DocumentError, match=r"BT-34.*BT-49"):
+        render_ubl(_without_endpoints(document), DocumentFormat.PEPPOL)
 
 
 @pytest.mark.parametrize("format", UBL_FORMATS)
@@ -282,19 +343,6 @@ def test_a_payment_reference_without_payment_means_is_refused() -> None:
         render_ubl(document, DocumentFormat.UBL)
 
 
-def test_the_renderer_serves_the_ubl_formats_as_named_xml_files() -> None:
-    renderer = UblRenderer()
-    assert renderer.formats == set(UBL_FORMATS)
-    rendered = renderer.render(
-        replace(full_credit_note(), number="GS/2026 1"), DocumentFormat.PEPPOL
-    )
-    assert rendered.media_type == "application/xml"
-    assert rendered.filename == "credit-note-GS_2026_1.xml"
-    assert etree.QName(etree.fromstring(rendered.content)).localname == "CreditNote"
-    with pytest.raises(DocumentError):
-        renderer.render(full_invoice(), DocumentFormat.PDF)
-
-
 def test_a_text_xml_cannot_hold_is_refused() -> None:
     document = replace(full_invoice(), note="bell \x07 in the note")
     with pytest.raises(DocumentError, match="XML"):
@@ -333,3 +381,19 @@ def test_peppol_refuses_an_allowance_that_is_not_its_percentage_of_its_base() ->
     lines = (replace(line, allowances=(wrong,)), *document.lines[1:])
     with pytest.raises(DocumentError, match="R040"):
         render_ubl(replace(document, lines=lines), DocumentFormat.PEPPOL)
+
+
+@pytest.mark.parametrize(
+    ("change", "term"),
+    [
+        ({"number": ""}, "BT-1"),
+        ({"lines": ()}, "BG-25"),
+        ({"seller": replace(full_invoice().seller, name="")}, "BT-27"),
+        ({"buyer": replace(full_invoice().buyer, name="")}, "BT-44"),
+    ],
+)
+def test_a_document_without_a_mandatory_term_is_refused_naming_it(
+    change: dict[str, object], term: str
+) -> None:
+    with pytest.raises(DocumentError, match=term):
+        render_ubl(replace(full_invoice(), **change), DocumentFormat.UBL)  # type: ignore[arg-type]

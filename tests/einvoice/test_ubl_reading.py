@@ -3,6 +3,7 @@ files that are not what they claim to be."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -16,9 +17,11 @@ from ordermgmt.adapters.einvoice.ubl_reading import read_ubl
 from ordermgmt.domain.document import DocumentType, InvoiceDocument, PaymentMeansCode
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import DocumentFormat
+from tests.einvoice.strategies import de_xrechnung_documents, invoice_documents, peppol_documents
 from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
 from tests.einvoice.validation import assert_valid, validate_ubl
 
+SUBJECT = re.compile(r"[A-Z]{3}")
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "en16931" / "samples" / "ubl"
 SAMPLE_FILES = sorted(path for path in SAMPLES.iterdir() if path.suffix.lower() == ".xml")
 UBL_FORMATS = (DocumentFormat.UBL, DocumentFormat.PEPPOL, DocumentFormat.XRECHNUNG_UBL)
@@ -35,6 +38,41 @@ INCONSISTENT_SAMPLE_LINES = {
     "ubl-tc434-example2.xml": {"1"},
     "ubl-tc434-example3.xml": {"1", "2"},
 }
+
+
+def carried(document: InvoiceDocument) -> InvoiceDocument:
+    """What UBL carries of ``document``: all of it but a buyer's tax number and additional
+    legal information (EN 16931 has no business term for them) and the ``extra`` entries
+    whose key is not a note subject code (BT-21). A card's network is not in the model."""
+    buyer = replace(document.buyer, tax_number="", legal_info="")
+    extra = {key: text for key, text in document.extra.items() if SUBJECT.fullmatch(key)}
+    return replace(document, buyer=buyer, extra=extra)
+
+
+@settings(deadline=None)
+@given(invoice_documents())
+def test_any_document_reads_back_as_it_was_written(document: InvoiceDocument) -> None:
+    assert read_ubl(render_ubl(document, DocumentFormat.UBL)) == carried(document)
+
+
+@settings(deadline=None)
+@given(peppol_documents())
+def test_any_peppol_document_reads_back_as_it_was_written(document: InvoiceDocument) -> None:
+    assert read_ubl(render_ubl(document, DocumentFormat.PEPPOL)) == carried(document)
+
+
+@settings(deadline=None)
+@given(de_xrechnung_documents())
+def test_any_xrechnung_document_reads_back_as_it_was_written(document: InvoiceDocument) -> None:
+    assert read_ubl(render_ubl(document, DocumentFormat.XRECHNUNG_UBL)) == carried(document)
+
+
+def test_what_ubl_does_not_carry_is_dropped_and_nothing_else() -> None:
+    document = full_invoice()
+    buyer = replace(document.buyer, tax_number="12/345", legal_info="GmbH")
+    extra = {"AAI": "Two parcels", "internal": "not a note subject"}
+    read = read_ubl(render_ubl(replace(document, buyer=buyer, extra=extra), DocumentFormat.UBL))
+    assert read == replace(document, extra={"AAI": "Two parcels"})
 
 
 @pytest.mark.parametrize("format", UBL_FORMATS)

@@ -60,6 +60,10 @@ def _line(
     charges: tuple[AllowanceCharge, ...] = (),
     **more: str,
 ) -> InvoiceLine:
+    # A line's allowances and charges are taxed with it.
+    category, vat = VatCategory.STANDARD, Decimal(rate)
+    allowances = tuple(replace(item, category=category, rate=vat) for item in allowances)
+    charges = tuple(replace(item, category=category, rate=vat) for item in charges)
     net = line_net(Decimal(quantity), Decimal(price), Decimal(base), allowances, charges, CURRENCY)
     return InvoiceLine(
         id=number,
@@ -70,8 +74,8 @@ def _line(
         net_price=Decimal(price),
         base_quantity=Decimal(base),
         net=net,
-        category=VatCategory.STANDARD,
-        rate=Decimal(rate),
+        category=category,
+        rate=vat,
         allowances=allowances,
         charges=charges,
         **more,

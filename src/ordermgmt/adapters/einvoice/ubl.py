@@ -51,7 +51,7 @@ from ordermgmt.adapters.einvoice.ubl_xml import (
 )
 from ordermgmt.domain.document import DocumentType, InvoiceDocument
 from ordermgmt.errors import DocumentError
-from ordermgmt.ports.documents import SPECIFICATION_IDS, DocumentFormat, RenderedDocument
+from ordermgmt.ports.documents import SPECIFICATION_IDS, DocumentFormat
 
 #: The formats :func:`render_ubl` writes.
 UBL_FORMATS = frozenset({DocumentFormat.UBL, DocumentFormat.PEPPOL, DocumentFormat.XRECHNUNG_UBL})
@@ -60,26 +60,6 @@ PEPPOL_PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 #: An order reference (BT-13) UBL requires when only the sales order (BT-14) is known.
 NO_ORDER_REFERENCE = "NA"
 _SUBJECT = re.compile(r"[A-Z]{3}")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-#: The media type of UBL documents (RFC 7303).
-MEDIA_TYPE = "application/xml"
-
-
-class UblRenderer:
-    """The document port for the UBL formats: :func:`render_ubl` as a
-    :class:`~ordermgmt.ports.documents.RenderedDocument`."""
-
-    @property
-    def formats(self) -> frozenset[DocumentFormat]:
-        """UBL (EN 16931), Peppol BIS Billing 3.0 and XRechnung in UBL syntax."""
-        return UBL_FORMATS
-
-    def render(self, document: InvoiceDocument, format: DocumentFormat) -> RenderedDocument:
-        """``document`` in ``format``, named ``invoice-<number>.xml`` or
-        ``credit-note-<number>.xml``; raises :class:`DocumentError` as :func:`render_ubl`."""
-        kind = "credit-note" if document.type is DocumentType.CREDIT_NOTE else "invoice"
-        name = _UNSAFE.sub("_", document.number)
-        return RenderedDocument(render_ubl(document, format), MEDIA_TYPE, f"{kind}-{name}.xml")
 
 
 def render_ubl(document: InvoiceDocument, format: DocumentFormat) -> bytes:

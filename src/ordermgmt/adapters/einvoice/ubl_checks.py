@@ -14,12 +14,13 @@ A document that lacks a business term its format makes mandatory is refused with
   (BR-DE-2, -5, -6, -7), both parties' city and post code (BR-DE-3, -4, -8, -9), and the
   seller's VAT identifier or tax number (BR-DE-16).
 - Every format, the rules of EN 16931 that are about what the document states rather than
-  about its figures: a credit transfer names the payee account (BT-84, BR-61); the seller
-  is identified (BT-29, BT-30 or BT-31, BR-CO-26); each VAT category used has the VAT
-  identifiers it calls for (BR-S-02, BR-Z-02, BR-E-02, BR-AE-02, BR-IC-02, BR-G-02, and
-  BR-O-02: none at all when not subject to VAT, which then is the only category, BR-O-11);
-  an intra-community supply states its delivery date or period and the deliver-to country
-  (BR-IC-11, BR-IC-12).
+  about its figures: the mandatory terms (number, currency, names and countries of both
+  parties, at least one line with identifier, unit and item name); a credit transfer
+  names the payee account (BT-84, BR-61); the seller is identified (BT-29, BT-30 or
+  BT-31, BR-CO-26); each VAT category used has the VAT identifiers it calls for (BR-S-02,
+  BR-Z-02, BR-E-02, BR-AE-02, BR-IC-02, BR-G-02, and BR-O-02: none at all when not
+  subject to VAT, which then is the only category, BR-O-11); an intra-community supply
+  states its delivery date or period and the deliver-to country (BR-IC-11, BR-IC-12).
 """
 
 from __future__ import annotations
@@ -66,7 +67,27 @@ def check(document: InvoiceDocument, format: DocumentFormat) -> None:
         raise DocumentError(format.value, "; ".join(problems))
 
 
+def _mandatory(document: InvoiceDocument) -> Iterator[str]:
+    """The terms every EN 16931 document has (BR-2, BR-5, BR-6, BR-7, BR-9, BR-11, BR-16,
+    BR-21, BR-23, BR-25)."""
+    for present, term in (
+        (document.number, "the invoice number (BT-1)"),
+        (document.currency, "the currency (BT-5)"),
+        (document.seller.name, "the seller name (BT-27)"),
+        (document.seller.address.country, "the seller country (BT-40)"),
+        (document.buyer.name, "the buyer name (BT-44)"),
+        (document.buyer.address.country, "the buyer country (BT-55)"),
+        (document.lines, "an invoice line (BG-25)"),
+    ):
+        if not present:
+            yield f"{term} is missing"
+    for line in document.lines:
+        if not (line.id and line.name and line.unit_code):
+            yield f"line {line.id!r} lacks its identifier (BT-126), unit (BT-130) or name (BT-153)"
+
+
 def _common(document: InvoiceDocument) -> Iterator[str]:
+    yield from _mandatory(document)
     means = document.payment_means
     if means is not None and means.code in _TRANSFER and not means.iban:
         yield "a credit transfer needs the payment account identifier (BT-84, BR-61)"

@@ -33,8 +33,7 @@ def number(value: Decimal) -> str:
     """``value`` as an xsd:decimal: positional notation, never an exponent, no ``-0``."""
     if value == 0:
         value = abs(value)
-    text = format(value, "f")
-    return text
+    return format(value, "f")
 
 
 def cbc(name: str, value: str | Decimal | None, **attributes: str) -> Element | None:
