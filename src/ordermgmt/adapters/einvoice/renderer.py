@@ -48,7 +48,10 @@ class EInvoiceRenderer:
     @staticmethod
     def available() -> bool:
         """True where every library of the ``einvoice`` extra is installed."""
-        return all(importlib.util.find_spec(name) is not None for name in LIBRARIES)
+        try:
+            return all(importlib.util.find_spec(name) is not None for name in LIBRARIES)
+        except (ImportError, ValueError):  # a library that is there but cannot be imported
+            return False
 
     @property
     def formats(self) -> frozenset[DocumentFormat]:
