@@ -28,7 +28,8 @@ SCRIPT = textwrap.dedent(
     buyer = oms.register_customer(
         name="B", kind="b2c", payment_preference="card", email="b@b.example"
     )
-    order = oms.place_order(customer_id=buyer.id, channel="web", lines=[{"sku": "A", "quantity": 1}])
+    lines = [{"sku": "A", "quantity": 1}]
+    order = oms.place_order(customer_id=buyer.id, channel="web", lines=lines)
     invoice = oms.issue_invoice(order.id)
     assert invoice.sent_to == "b@b.example", invoice.send_error  # the plain-text invoice went out
     try:
