@@ -12,6 +12,7 @@ import pytest
 from tests.accounting_checks import assert_books_balance, entries
 
 from ordermgmt import Money, OrderManagement
+from ordermgmt.adapters.memory import InMemoryNotifications
 from ordermgmt.domain.document import (
     Party,
     PaymentMeans,
@@ -19,7 +20,7 @@ from ordermgmt.domain.document import (
     PostalAddress,
     Seller,
 )
-from ordermgmt.errors import CurrencyMismatch, ValidationError
+from ordermgmt.errors import CurrencyMismatch, DocumentError, ValidationError
 from ordermgmt.testing import FixedClock, SequentialIdGenerator
 
 SELLER = Seller(
@@ -386,3 +387,51 @@ def test_crediting_lines_worth_more_than_is_left_after_the_allowances_needs_them
 
     assert (invoice.total, note.total) == (eur("33.30"), eur("11.90"))
     assert_books_balance(oms)
+
+
+def test_an_invoice_goes_out_with_its_document_in_the_customers_format(
+    clock: FixedClock, build_oms: Callable[..., OrderManagement]
+) -> None:
+    outbox = InMemoryNotifications()
+    oms = build_oms(clock=clock, ids=SequentialIdGenerator(), seller=SELLER, notifications=outbox)
+    oms.upsert_product(sku="CHAIR", name="Chair", unit_price=eur("100.00"), tax_rate="0.19")
+    oms.receive_stock(sku="CHAIR", location="BER", quantity=10, supplier="Werk")
+    consumer = customer(oms, "DE", kind="b2c", payment_preference="card", email="e@x.example")
+    business = customer(oms, "DE", email="ap@y.example", document_format="ubl")
+
+    for buyer, media_type, suffix in (
+        (consumer, "application/pdf", ".pdf"),
+        (business, "application/xml", ".ubl.xml"),
+    ):
+        invoice = oms.issue_invoice(order(oms, buyer, ("CHAIR", 1)).id)
+        [attachment] = outbox.sent[-1].attachments
+        assert invoice.sent_to
+        assert (attachment.media_type, attachment.filename) == (
+            media_type,
+            invoice.number + suffix,
+        )
+        wanted = oms.invoice_document(invoice.id)
+        assert (wanted.filename, wanted.media_type) == (attachment.filename, media_type)
+
+
+def test_a_document_that_cannot_be_made_is_a_failed_send_kept_for_a_resend(
+    clock: FixedClock, build_oms: Callable[..., OrderManagement]
+) -> None:
+    outbox = InMemoryNotifications()
+    oms = build_oms(clock=clock, ids=SequentialIdGenerator(), seller=SELLER, notifications=outbox)
+    oms.upsert_product(sku="CHAIR", name="Chair", unit_price=eur("100.00"), tax_rate="0.19")
+    oms.receive_stock(sku="CHAIR", location="BER", quantity=10, supplier="Werk")
+    nowhere = oms.register_customer(
+        name="No address", kind="b2c", payment_preference="card", email="n@x.example"
+    )
+
+    invoice = oms.issue_invoice(order(oms, nowhere.id, ("CHAIR", 1)).id)
+
+    assert invoice.sent_to == ""
+    assert "BT-55" in invoice.send_error
+    assert list(outbox.sent) == []
+    with pytest.raises(DocumentError, match="BT-55"):
+        oms.resend_invoice(invoice.id)
+    oms.update_customer(nowhere.id, billing_address=address("DE"))
+    with pytest.raises(DocumentError, match="BT-55"):  # the invoice keeps the buyer as it was
+        oms.resend_invoice(invoice.id)

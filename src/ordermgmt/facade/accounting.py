@@ -61,9 +61,10 @@ class AccountingMethods(UseCaseRunner):
     def resend_invoice(self, invoice_id: str) -> m.InvoiceView:
         """Send an invoice that was never sent (its sending failed, or no notification adapter
         was configured when it was issued), or send it again. Raises ``NotFound``, and
-        ``NotificationError`` if it cannot be sent (also without a notification adapter); the
-        failure's reason is kept in the invoice's ``send_error`` and ``details`` carry the
-        invoice's ``reference`` (number) and ``invoice_id``."""
+        ``NotificationError`` if it cannot be sent (also without a notification adapter), and
+        ``DocumentError`` if its document cannot be made; the failure's reason is kept in the
+        invoice's ``send_error`` and ``details`` carry the invoice's ``reference`` (number) and
+        ``invoice_id``."""
         return self._call(invoicing.resend_invoice, m.ResendInvoice, invoice_id=invoice_id)
 
     def record_payment(
