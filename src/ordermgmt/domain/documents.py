@@ -141,7 +141,10 @@ def document_of(document: Invoice | CreditNote, invoice: Invoice | None = None) 
         due_date=document.due_date if isinstance(document, Invoice) else None,
         payment_terms=details.payment_terms,
         payment_means=details.payment_means,
-        payment_reference=details.payment_reference or document.number,
+        # remittance information belongs to payment instructions (UBL keeps it inside them)
+        payment_reference=(details.payment_reference or document.number)
+        if details.payment_means
+        else "",
         buyer_reference=details.buyer_reference,
         purchase_order_reference=details.purchase_order_reference,
         note=_note(document, details),
