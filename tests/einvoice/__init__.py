@@ -1,0 +1,1 @@
+"""E-invoice tests: the offline EN 16931 validator and the documents generated for it."""

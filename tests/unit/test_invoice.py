@@ -23,10 +23,26 @@ from ordermgmt.domain.invoice import (
     share_line,
 )
 from ordermgmt.domain.money import minor_unit, round_amount
+from ordermgmt.domain.order import OrderLine
+from ordermgmt.domain.totals import TaxKey
+from ordermgmt.domain.vat import VatCategory
 from ordermgmt.errors import ValidationError
 
 AT = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 RATES = ("0", "0.07", "0.19", "0.2", "0.055", "0.0825")
+
+
+def chair_line(price: Money, quantity: int, discount: Money) -> OrderLine:
+    """An order line of ``quantity`` chairs at ``price`` less ``discount``, at 19 %."""
+    return OrderLine(
+        line_no=1,
+        sku="CHAIR",
+        name="Chair",
+        quantity=quantity,
+        unit_price=price,
+        tax_rate=Decimal("0.19"),
+        discount=discount,
+    )
 
 
 def line(
@@ -65,7 +81,7 @@ def invoice(*lines: DocumentLine, terms: int = 30, currency: str = "EUR") -> Inv
 
 
 def credit_note(
-    *lines: DocumentLine, fixed_tax: tuple[tuple[Decimal, Money], ...] = (), number: int = 1
+    *lines: DocumentLine, fixed_tax: tuple[tuple[TaxKey, Money], ...] = (), number: int = 1
 ) -> CreditNote:
     return CreditNote(
         id=f"cn-{number}",
@@ -129,7 +145,8 @@ def test_an_invoice_with_two_rates_has_one_subtotal_per_rate_highest_first() -> 
 
 
 def test_a_credit_note_with_fixed_tax_takes_that_tax_instead_of_the_computed_one() -> None:
-    note = credit_note(line(quantity=1, price="0.33"), fixed_tax=((Decimal("0.19"), eur("0.07")),))
+    fixed = ((TaxKey(VatCategory.STANDARD, Decimal("0.19")), eur("0.07")),)
+    note = credit_note(line(quantity=1, price="0.33"), fixed_tax=fixed)
 
     assert note.net_total == eur("0.33")
     assert note.tax_total == eur("0.07")  # computed would be 0.06
@@ -240,19 +257,7 @@ def test_a_discount_is_shared_out_by_quantity_cumulatively() -> None:
     parts = []
     already = 0
     for quantity in (1, 1, 1):
-        parts.append(
-            share_line(
-                line_no=1,
-                sku="CHAIR",
-                name="Chair",
-                unit_price=eur("10.00"),
-                tax_rate=Decimal("0.19"),
-                whole_quantity=3,
-                whole_discount=eur("1.00"),
-                quantity=quantity,
-                already=already,
-            )
-        )
+        parts.append(share_line(chair_line(eur("10.00"), 3, eur("1.00")), quantity, already))
         already += quantity
 
     assert [p.discount for p in parts] == [eur("0.33"), eur("0.34"), eur("0.33")]
@@ -262,29 +267,9 @@ def test_a_discount_is_shared_out_by_quantity_cumulatively() -> None:
 
 def test_a_share_cannot_exceed_what_is_left_of_the_line() -> None:
     with pytest.raises(ValidationError, match="only 1 left"):
-        share_line(
-            line_no=1,
-            sku="CHAIR",
-            name="Chair",
-            unit_price=eur("10.00"),
-            tax_rate=Decimal("0.19"),
-            whole_quantity=3,
-            whole_discount=eur("0"),
-            quantity=2,
-            already=2,
-        )
+        share_line(chair_line(eur("10.00"), 3, eur("0")), 2, 2)
     with pytest.raises(ValidationError):
-        share_line(
-            line_no=1,
-            sku="CHAIR",
-            name="Chair",
-            unit_price=eur("10.00"),
-            tax_rate=Decimal("0.19"),
-            whole_quantity=3,
-            whole_discount=eur("0"),
-            quantity=0,
-            already=0,
-        )
+        share_line(chair_line(eur("10.00"), 3, eur("0")), 0, 0)
 
 
 def split(draw: st.DrawFn, whole: int) -> list[int]:
@@ -315,15 +300,17 @@ def shares(price: Money, quantity: int, discount: Money, parts: list[int]) -> li
     for part in parts:
         result.append(
             share_line(
-                line_no=1,
-                sku="SKU",
-                name="Product",
-                unit_price=price,
-                tax_rate=Decimal("0.19"),
-                whole_quantity=quantity,
-                whole_discount=discount,
-                quantity=part,
-                already=already,
+                OrderLine(
+                    line_no=1,
+                    sku="SKU",
+                    name="Product",
+                    quantity=quantity,
+                    unit_price=price,
+                    tax_rate=Decimal("0.19"),
+                    discount=discount,
+                ),
+                part,
+                already,
             )
         )
         already += part
@@ -387,17 +374,16 @@ def test_credit_notes_in_parts_with_the_last_taking_the_tax_left_reverse_the_inv
 
     def doc_line(no: int, part: int, already: int) -> DocumentLine:
         price, quantity, discount, rate = specs[no]
-        return share_line(
+        whole = OrderLine(
             line_no=no + 1,
             sku=f"SKU{no}",
             name=f"Product {no}",
+            quantity=quantity,
             unit_price=price,
             tax_rate=rate,
-            whole_quantity=quantity,
-            whole_discount=discount,
-            quantity=part,
-            already=already,
+            discount=discount,
         )
+        return share_line(whole, part, already)
 
     document = invoice(
         *(doc_line(no, spec[1], 0) for no, spec in enumerate(specs)), currency=currency
@@ -411,12 +397,12 @@ def test_credit_notes_in_parts_with_the_last_taking_the_tax_left_reverse_the_inv
             index = k - (rounds - len(parts))
             if index >= 0:
                 lines.append(doc_line(no, parts[index], sum(parts[:index])))
-        fixed: tuple[tuple[Decimal, Money], ...] = ()
+        fixed: tuple[tuple[TaxKey, Money], ...] = ()
         if k == rounds - 1:
-            left = {s.rate: s.tax for s in document.tax_subtotals}
+            left = {s.key: s.tax for s in document.tax_subtotals}
             for note in notes:
                 for s in note.tax_subtotals:
-                    left[s.rate] = left[s.rate] - s.tax
+                    left[s.key] = left[s.key] - s.tax
             fixed = tuple(left.items())
         note = credit_note(*lines, fixed_tax=fixed, number=k + 1)
         document.apply_credit(note.total)

@@ -34,6 +34,8 @@ from ordermgmt.domain.order import (
     order_number,
     tax_subtotals,
 )
+from ordermgmt.domain.totals import TaxKey
+from ordermgmt.domain.vat import VatCategory
 from ordermgmt.errors import CurrencyMismatch, InvalidStateTransition, ValidationError
 
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -153,22 +155,32 @@ def test_totals_in_currencies_with_0_2_and_3_minor_units(
     assert order.total == Money(total, currency)
 
 
-def test_tax_subtotals_function_groups_by_rate_and_refuses_other_currencies() -> None:
+def test_tax_subtotals_function_groups_by_category_and_rate_and_refuses_other_currencies() -> None:
+    standard = TaxKey(VatCategory.STANDARD, Decimal("0.19"))
+    reduced = TaxKey(VatCategory.STANDARD, Decimal("0.07"))
+    zero, export = (
+        TaxKey(VatCategory.ZERO_RATED, Decimal(0)),
+        TaxKey(VatCategory.EXPORT, Decimal(0)),
+    )
     nets = [
-        (Decimal("0.19"), Money("0.03", "EUR")),
-        (Decimal("0.07"), Money("1.00", "EUR")),
-        (Decimal("0.19"), Money("0.03", "EUR")),
+        (standard, Money("0.03", "EUR")),
+        (reduced, Money("1.00", "EUR")),
+        (standard, Money("0.03", "EUR")),
+        (export, Money("5.00", "EUR")),
+        (zero, Money("2.00", "EUR")),
     ]
 
     result = tax_subtotals(nets, "EUR")
 
-    assert [(s.rate, s.net.amount, s.tax.amount) for s in result] == [
-        (Decimal("0.19"), Decimal("0.06"), Decimal("0.01")),
-        (Decimal("0.07"), Decimal("1.00"), Decimal("0.07")),
+    assert [(s.category, s.rate, s.net.amount, s.tax.amount) for s in result] == [
+        (VatCategory.STANDARD, Decimal("0.19"), Decimal("0.06"), Decimal("0.01")),
+        (VatCategory.STANDARD, Decimal("0.07"), Decimal("1.00"), Decimal("0.07")),
+        (VatCategory.EXPORT, Decimal(0), Decimal("5.00"), Decimal("0.00")),
+        (VatCategory.ZERO_RATED, Decimal(0), Decimal("2.00"), Decimal("0.00")),
     ]
     assert tax_subtotals([], "EUR") == ()
     with pytest.raises(CurrencyMismatch):
-        tax_subtotals([(Decimal("0.19"), Money("1", "USD"))], "EUR")
+        tax_subtotals([(standard, Money("1", "USD"))], "EUR")
 
 
 line_specs = st.lists(

@@ -11,6 +11,8 @@ from ordermgmt.domain.base import Aggregate, require_quantity, require_text
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.events import ProductDeactivated, ProductUpserted
 from ordermgmt.domain.money import Money
+from ordermgmt.domain.order import require_unit
+from ordermgmt.domain.vat import VatCategory, require_category_rate
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
@@ -50,6 +52,13 @@ class Product(Aggregate):
     active: bool = True
     unit_cost: Money | None = None
     weight_kg: Decimal = Decimal(0)
+    #: The VAT category of a domestic sale (None: standard rated, zero rated at 0 %); a sale
+    #: abroad may fall in another (see :func:`ordermgmt.domain.vat.category_for`).
+    tax_category: VatCategory | None = None
+    #: Unit of measure (UN/ECE Recommendation 20: ``H87`` piece, ``KGM`` kg, ``MTR`` metre,
+    #: ``HUR`` hour) and the number of units ``unit_price`` is for (100: a price per 100).
+    unit_code: str = "H87"
+    base_quantity: int = 1
 
     def __post_init__(self) -> None:
         self.validate()
@@ -70,6 +79,23 @@ class Product(Aggregate):
             raise ValidationError("weight_kg", self.weight_kg, "must be a Decimal >= 0")
         if self.unit_cost is not None and self.unit_cost.is_negative:
             raise ValidationError("unit_cost", self.unit_cost, "must not be negative")
+        if self.tax_category is not None:
+            try:
+                self.tax_category = VatCategory(self.tax_category)
+            except ValueError:
+                raise ValidationError(
+                    "tax_category", self.tax_category, "is not a VAT category (S, Z, E, O, ...)"
+                ) from None
+        require_category_rate(self.category, self.tax_rate)
+        require_unit(self.unit_code, self.base_quantity)
+
+    @property
+    def category(self) -> VatCategory:
+        """The product's VAT category: the one given, else standard rated (zero rated at
+        0 %)."""
+        if self.tax_category is not None:
+            return self.tax_category
+        return VatCategory.ZERO_RATED if self.tax_rate == 0 else VatCategory.STANDARD
 
     @property
     def reorders(self) -> bool:

@@ -4,7 +4,8 @@ A credit note takes back units of an invoice's lines; a line credited in parts a
 line credited at once (see :func:`ordermgmt.domain.invoice.share_line`). Tax is credited
 cumulatively per rate: after each note, ``round(all credited net x rate)`` has been credited.
 Crediting an invoice in any number of parts therefore returns exactly the tax it charged, never
-a cent more or less.
+a cent more or less. The invoice's document-level allowances and charges are credited whole, by
+the note that takes back everything left, or by one that asks for them.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from ordermgmt.domain.charges import Charge
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.invoice import CreditNote, DocumentLine, Invoice, document_tax, share_line
 from ordermgmt.domain.money import Money, round_amount
 from ordermgmt.domain.order import Order
-from ordermgmt.domain.totals import TaxSubtotal, Totals
+from ordermgmt.domain.totals import TaxKey, TaxSubtotal, Totals
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,15 @@ class Credit(Totals):
 
     currency: str
     lines: tuple[DocumentLine, ...]
-    #: The tax credited per rate (cumulative crediting, see the module docstring).
-    fixed_tax: tuple[tuple[Decimal, Money], ...]
+    #: The tax credited per category and rate (cumulative crediting, see the module
+    #: docstring).
+    fixed_tax: tuple[tuple[TaxKey, Money], ...]
+    #: The invoice's allowances and charges this credit takes back.
+    charges: tuple[Charge, ...] = ()
 
     @cached_property
     def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
-        return document_tax(self.lines, self.currency, self.fixed_tax)
+        return document_tax(self.lines, self.currency, self.fixed_tax, self.charges)
 
 
 def credited_units(notes: Sequence[CreditNote]) -> dict[int, int]:
@@ -93,25 +98,37 @@ def over_invoiced(order: Order, invoice: Invoice, uncredited: dict[int, int]) ->
     return result
 
 
+def uncredited_charges(invoice: Invoice, notes: Sequence[CreditNote]) -> tuple[Charge, ...]:
+    """The invoice's allowances and charges unless one of its credit ``notes`` took them."""
+    return () if any(note.charges for note in notes) else invoice.charges
+
+
 def credit_for(
-    invoice: Invoice, previous: Sequence[CreditNote], quantities: dict[int, int] | None
+    invoice: Invoice,
+    previous: Sequence[CreditNote],
+    quantities: dict[int, int] | None,
+    *,
+    with_charges: bool = False,
 ) -> Credit:
     """The credit of ``quantities`` (order line no -> units) of ``invoice`` after its
-    ``previous`` credit notes, or of everything not yet credited (``None``).
+    ``previous`` credit notes, or of everything not yet credited (``None``, charges and
+    allowances included; ``with_charges`` takes them along with ``quantities`` too).
 
     Raises ``ValidationError`` when nothing is left to credit, for more units than a line has
     left, and for lines not on the invoice."""
     already = credited_units(previous)
     if quantities is None:
+        with_charges = True
         quantities = {
             line.order_line_no: line.quantity - already.get(line.order_line_no, 0)
             for line in invoice.lines
             if line.quantity > already.get(line.order_line_no, 0)
         }
-    if not quantities:
+    charges = uncredited_charges(invoice, previous) if with_charges else ()
+    if not quantities and not charges:
         raise ValidationError("invoice_id", invoice.id, f"{invoice.number} is fully credited")
     lines = tuple(
-        _share(line, quantities[line.order_line_no], already.get(line.order_line_no, 0))
+        share_line(line, quantities[line.order_line_no], already.get(line.order_line_no, 0))
         for line in invoice.lines
         if quantities.get(line.order_line_no, 0)
     )
@@ -120,48 +137,44 @@ def credit_for(
         raise ValidationError("lines", sorted(unknown), f"not on invoice {invoice.number}")
     if not lines:
         raise ValidationError("lines", lines, "a document needs at least one line")
-    return Credit(invoice.currency, lines, _cumulative_tax(previous, lines, invoice.currency))
+    tax = _cumulative_tax(previous, lines, charges, invoice.currency)
+    return Credit(invoice.currency, lines, tax, charges)
 
 
-def _share(line: DocumentLine, units: int, already: int) -> DocumentLine:
-    return share_line(
-        line_no=line.order_line_no,
-        sku=line.sku,
-        name=line.name,
-        unit_price=line.unit_price,
-        tax_rate=line.tax_rate,
-        whole_quantity=line.quantity,
-        whole_discount=line.discount,
-        quantity=units,
-        already=already,
-    )
-
-
-def _net_per_rate(lines: Sequence[DocumentLine]) -> dict[Decimal, Decimal]:
-    nets: dict[Decimal, Decimal] = {}
-    for line in lines:
-        nets[line.tax_rate] = nets.get(line.tax_rate, Decimal(0)) + line.net.amount
+def _net_per_key(lines: Sequence[DocumentLine], charges: Sequence[Charge]) -> dict[TaxKey, Decimal]:
+    nets: dict[TaxKey, Decimal] = {}
+    for key, amount in [(ln.key, ln.net.amount) for ln in lines] + [
+        (c.key, c.signed.amount) for c in charges
+    ]:
+        nets[key] = nets.get(key, Decimal(0)) + amount
     return nets
 
 
 def _cumulative_tax(
-    previous: Sequence[CreditNote], lines: Sequence[DocumentLine], currency: str
-) -> tuple[tuple[Decimal, Money], ...]:
-    """Per rate of ``lines``: the tax on everything credited after them, less the tax on what
-    the ``previous`` notes credited (see the module docstring)."""
-    before = _net_per_rate([line for note in previous for line in note.lines])
+    previous: Sequence[CreditNote],
+    lines: Sequence[DocumentLine],
+    charges: Sequence[Charge],
+    currency: str,
+) -> tuple[tuple[TaxKey, Money], ...]:
+    """Per category and rate of ``lines`` and ``charges``: the tax on everything credited
+    after them, less the tax on what the ``previous`` notes credited (see the module
+    docstring)."""
+    before = _net_per_key(
+        [line for note in previous for line in note.lines],
+        [charge for note in previous for charge in note.charges],
+    )
 
     def tax(net: Decimal, rate: Decimal) -> Decimal:
         return round_amount(net * rate, currency)
 
     return tuple(
         (
-            rate,
+            key,
             Money(
-                tax(before.get(rate, Decimal(0)) + net, rate)
-                - tax(before.get(rate, Decimal(0)), rate),
+                tax(before.get(key, Decimal(0)) + net, key.rate)
+                - tax(before.get(key, Decimal(0)), key.rate),
                 currency,
             ),
         )
-        for rate, net in _net_per_rate(lines).items()
+        for key, net in _net_per_key(lines, charges).items()
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from ordermgmt.domain.base import Aggregate, require_text
+from ordermgmt.domain.document import DocumentFormat
 from ordermgmt.domain.errors import ValidationError
 from ordermgmt.domain.events import CustomerRegistered, CustomerUpdated
 from ordermgmt.domain.ids import CustomerId
@@ -50,6 +52,11 @@ class Address:
 
 MAX_PAYMENT_TERMS_DAYS = 365
 
+#: A VAT identifier: the country prefix and 2 to 13 letters or digits (``DE123456789``).
+VAT_ID = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
+#: An electronic address scheme (EAS): ``EM`` or a four-digit ISO 6523 code.
+_SCHEME = re.compile(r"^(EM|[0-9]{4})$")
+
 
 @dataclass(kw_only=True)
 class Customer(Aggregate):
@@ -67,6 +74,17 @@ class Customer(Aggregate):
     shipping_address: Address | None = None
     blocked: bool = False
     registered_at: datetime
+    #: VAT identifier with its country prefix (BT-48), for reverse charge and EU supplies.
+    vat_id: str = ""
+    #: The buyer reference invoices must quote (BT-10): the Leitweg-ID of a German public
+    #: buyer, or the routing the customer's accounts payable asked for.
+    buyer_reference: str = ""
+    #: Where the customer receives e-invoices (BT-49) and its scheme (``EM`` e-mail, ``0088``
+    #: GLN, ``0204`` Leitweg-ID, ``9930`` German VAT id, ...).
+    electronic_address: str = ""
+    electronic_scheme: str = "EM"
+    #: The format invoices go out in; None: a PDF for consumers, Factur-X for businesses.
+    document_format: DocumentFormat | None = None
 
     def __post_init__(self) -> None:
         self.validate()
@@ -84,6 +102,7 @@ class Customer(Aggregate):
             raise ValidationError(
                 "payment_terms_days", terms, f"must be between 0 and {MAX_PAYMENT_TERMS_DAYS}"
             )
+        self._validate_invoicing()
         if self.credit_limit is not None:
             if self.kind is not CustomerKind.B2B:
                 raise ValidationError(
@@ -91,6 +110,36 @@ class Customer(Aggregate):
                 )
             if self.credit_limit.is_negative:
                 raise ValidationError("credit_limit", self.credit_limit, "must not be negative")
+
+    def _validate_invoicing(self) -> None:
+        self.vat_id = require_text(self.vat_id, "vat_id", max_length=15, empty=True).upper()
+        if self.vat_id and not VAT_ID.match(self.vat_id):
+            raise ValidationError("vat_id", self.vat_id, "is not a VAT identifier (DE123456789)")
+        self.buyer_reference = require_text(
+            self.buyer_reference, "buyer_reference", max_length=100, empty=True
+        )
+        self.electronic_address = require_text(
+            self.electronic_address, "electronic_address", max_length=254, empty=True
+        )
+        if not isinstance(self.electronic_scheme, str) or not _SCHEME.match(self.electronic_scheme):
+            raise ValidationError(
+                "electronic_scheme", self.electronic_scheme, "must be EM or a 4-digit EAS code"
+            )
+        if self.document_format is not None:
+            try:
+                self.document_format = DocumentFormat(self.document_format)
+            except ValueError:
+                raise ValidationError(
+                    "document_format", self.document_format, "is not a document format"
+                ) from None
+
+    @property
+    def invoice_format(self) -> DocumentFormat:
+        """The format invoices go out in: the customer's choice, else a PDF for consumers and
+        Factur-X (a PDF with the e-invoice inside) for businesses."""
+        if self.document_format is not None:
+            return self.document_format
+        return DocumentFormat.FACTURX if self.kind is CustomerKind.B2B else DocumentFormat.PDF
 
     @classmethod
     def register(cls, *, at: datetime, **fields: object) -> Customer:
@@ -109,7 +158,8 @@ class Customer(Aggregate):
         """Change the given fields, validating the result as a whole before anything sticks."""
         allowed = {
             "name", "kind", "payment_preference", "payment_terms_days", "credit_limit",
-            "email", "phone", "billing_address", "shipping_address", "blocked",
+            "email", "phone", "billing_address", "shipping_address", "blocked", "vat_id",
+            "buyer_reference", "electronic_address", "electronic_scheme", "document_format",
         }  # fmt: skip
         unknown = set(changes) - allowed
         if unknown:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import date as _date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -132,7 +133,9 @@ class AllowanceCharge:
     #: The category and rate it is taxed at (document level only).
     category: VatCategory = VatCategory.STANDARD
     rate: Decimal = Decimal(0)
-    #: A percentage of a base amount, where it was given as one.
+    #: A percentage of a base amount, where it was given as one: ``percent`` is the number of
+    #: percent (``10`` for 10 %, as BT-94 writes it, unlike ``rate``, a fraction), and
+    #: ``amount`` is then ``base_amount x percent / 100`` (PEPPOL-EN16931-R040).
     base_amount: Decimal | None = None
     percent: Decimal | None = None
 
@@ -202,7 +205,7 @@ class Delivery:
 
     name: str = ""
     address: PostalAddress | None = None
-    date: date | None = None
+    date: _date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,3 +328,65 @@ def compute_totals(
         rounding=rounding,
         payable=tax_exclusive + tax - prepaid + rounding,
     )
+
+
+# -- what an OMS and an issued document know beyond their amounts -------------------------------
+
+
+class DocumentFormat(StrEnum):
+    """The formats an invoice or credit note can be had in (see
+    :mod:`ordermgmt.ports.documents`). A customer's preferred one is part of the customer."""
+
+    #: A human-readable PDF: letterhead, addresses, lines, VAT breakdown, totals, payment.
+    PDF = "pdf"
+    #: Factur-X / ZUGFeRD (EN 16931 profile): that PDF as PDF/A-3 with the CII XML embedded.
+    FACTURX = "facturx"
+    #: UN/CEFACT CII, EN 16931 (``urn:cen.eu:en16931:2017``).
+    CII = "cii"
+    #: XRechnung 3.0 in CII syntax (German public and B2B receivers).
+    XRECHNUNG_CII = "xrechnung-cii"
+    #: XRechnung 3.0 in UBL syntax.
+    XRECHNUNG_UBL = "xrechnung-ubl"
+    #: OASIS UBL 2.1, EN 16931 (``urn:cen.eu:en16931:2017``).
+    UBL = "ubl"
+    #: Peppol BIS Billing 3.0 (UBL 2.1).
+    PEPPOL = "peppol"
+
+
+#: (category, VATEX code, text): an exemption reason replacing the default for a category.
+ExemptionReason = tuple[VatCategory, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    """The company that sells, as its invoices name it. Configured once per OMS
+    (``OrderManagement.in_memory(seller=...)``); each issued document keeps a copy as it was."""
+
+    party: Party
+    payment_means: PaymentMeans | None = None
+    #: Exemption reasons per category replacing :data:`ordermgmt.domain.vat.DEFAULT_REASONS`
+    #: (an exempt seller names its law, say ``"Steuerfrei nach § 4 Nr. 14 UStG"``).
+    exemption_reasons: tuple[ExemptionReason, ...] = ()
+
+    @property
+    def country(self) -> str:
+        return self.party.address.country
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDetails:
+    """What an issued invoice or credit note says besides its lines and amounts, fixed when
+    it was issued: the parties as they were then, payment, references, delivery and notes."""
+
+    seller: Party | None = None
+    buyer: Party | None = None
+    payment_means: PaymentMeans | None = None
+    payment_terms: str = ""
+    payment_reference: str = ""
+    buyer_reference: str = ""
+    purchase_order_reference: str = ""
+    note: str = ""
+    delivery: Delivery | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    exemption_reasons: tuple[ExemptionReason, ...] = ()

@@ -18,11 +18,17 @@ from enum import StrEnum
 from functools import cached_property
 
 from ordermgmt.domain.base import Aggregate, require_quantity
+from ordermgmt.domain.charges import Charge
+from ordermgmt.domain.document import DocumentDetails
 from ordermgmt.domain.errors import Overpayment, ValidationError
 from ordermgmt.domain.events import CreditNoteIssued, InvoiceIssued, InvoiceSent
 from ordermgmt.domain.money import Money, round_amount
-from ordermgmt.domain.order import Order, OrderLine, PaymentStatus
-from ordermgmt.domain.totals import TaxSubtotal, Totals, tax_subtotals
+from ordermgmt.domain.order import Order, OrderLine, PaymentStatus, line_gross
+from ordermgmt.domain.totals import TaxKey, TaxSubtotal, Totals, tax_subtotals
+from ordermgmt.domain.vat import VatCategory
+
+#: What a document issued without a seller or buyer on record says beyond its amounts.
+NO_DETAILS = DocumentDetails()
 
 
 def invoice_number(year: int, sequence: int) -> str:
@@ -56,78 +62,89 @@ class DocumentLine:
     sku: str
     name: str
     quantity: int
+    #: The price of ``base_quantity`` units.
     unit_price: Money
     discount: Money
     tax_rate: Decimal
     #: The line's net where it is a share of a larger line (see :func:`share_line`).
     net_amount: Decimal | None = None
+    tax_category: VatCategory = VatCategory.STANDARD
+    unit_code: str = "H87"
+    base_quantity: int = 1
+    discount_reason: str = ""
+    #: A charge on the line (its share, like the discount) and why.
+    charge: Money | None = None
+    charge_reason: str = ""
+
+    def __post_init__(self) -> None:
+        # As on order lines: a line at 0 % given no other category is zero rated.
+        if self.tax_category is VatCategory.STANDARD and self.tax_rate == 0:
+            object.__setattr__(self, "tax_category", VatCategory.ZERO_RATED)
 
     @property
     def net(self) -> Money:
         currency = self.unit_price.currency
         if self.net_amount is not None:
             return Money(self.net_amount, currency)
-        gross = self.unit_price.amount * self.quantity - self.discount.amount
+        gross = line_gross(self.unit_price, self.quantity, self.base_quantity)
+        gross += -self.discount.amount + (self.charge.amount if self.charge else 0)
         return Money(round_amount(gross, currency), currency)
 
+    @property
+    def key(self) -> TaxKey:
+        return TaxKey(self.tax_category, self.tax_rate)
 
-def share_line(
-    *,
-    line_no: int,
-    sku: str,
-    name: str,
-    unit_price: Money,
-    tax_rate: Decimal,
-    whole_quantity: int,
-    whole_discount: Money,
-    quantity: int,
-    already: int,
-) -> DocumentLine:
-    """The document line for ``quantity`` more units of a line of ``whole_quantity`` units,
-    after ``already`` units were documented.
 
-    Discount and net are shared out cumulatively: units 1..k carry
-    ``round(discount * k / whole_quantity)`` of the discount and ``round(price * k - that)`` of
-    the net, and a part is the difference of two such figures. So a line invoiced (or credited)
-    in parts adds up to exactly the line documented at once, even with a unit price finer than
-    the currency's minor unit.
+def share_line(whole: DocumentLine | OrderLine, quantity: int, already: int) -> DocumentLine:
+    """The document line for ``quantity`` more units of the line ``whole`` (an order line, or
+    an invoice line being credited), after ``already`` units were documented.
+
+    Discount, charge and net are shared out cumulatively: units 1..k carry
+    ``round(discount * k / whole quantity)`` of the discount (likewise the charge) and
+    ``round(price * k / base - that + this)`` of the net, and a part is the difference of two
+    such figures. So a line invoiced (or credited) in parts adds up to exactly the line
+    documented at once, even with a unit price finer than the currency's minor unit.
     """
     require_quantity(quantity)
+    whole_quantity = whole.quantity
     if already + quantity > whole_quantity:
         raise ValidationError("quantity", quantity, f"only {whole_quantity - already} left")
-    currency = unit_price.currency
+    currency = whole.unit_price.currency
+    charge = whole.charge
 
-    def share(units: int) -> Decimal:
-        return round_amount(whole_discount.amount * units / whole_quantity, currency)
+    def share(amount: Money | None, units: int) -> Decimal:
+        if amount is None:
+            return Decimal(0)
+        return round_amount(amount.amount * units / whole_quantity, currency)
 
     def net(units: int) -> Decimal:
-        return round_amount(unit_price.amount * units - share(units), currency)
+        gross = line_gross(whole.unit_price, units, whole.base_quantity)
+        return round_amount(gross - share(whole.discount, units) + share(charge, units), currency)
+
+    def part(amount: Money | None) -> Decimal:
+        return share(amount, already + quantity) - share(amount, already)
 
     return DocumentLine(
-        order_line_no=line_no,
-        sku=sku,
-        name=name,
+        order_line_no=whole.order_line_no if isinstance(whole, DocumentLine) else whole.line_no,
+        sku=whole.sku,
+        name=whole.name,
         quantity=quantity,
-        unit_price=unit_price,
-        discount=Money(share(already + quantity) - share(already), currency),
-        tax_rate=tax_rate,
+        unit_price=whole.unit_price,
+        discount=Money(part(whole.discount), currency),
+        tax_rate=whole.tax_rate,
         net_amount=net(already + quantity) - net(already),
+        tax_category=whole.tax_category,
+        unit_code=whole.unit_code,
+        base_quantity=whole.base_quantity,
+        discount_reason=whole.discount_reason,
+        charge=None if charge is None else Money(part(charge), currency),
+        charge_reason=whole.charge_reason,
     )
 
 
 def document_line(line: OrderLine, quantity: int, already: int) -> DocumentLine:
     """The invoice line for ``quantity`` more units of an order line (see :func:`share_line`)."""
-    return share_line(
-        line_no=line.line_no,
-        sku=line.sku,
-        name=line.name,
-        unit_price=line.unit_price,
-        tax_rate=line.tax_rate,
-        whole_quantity=line.quantity,
-        whole_discount=line.discount,
-        quantity=quantity,
-        already=already,
-    )
+    return share_line(line, quantity, already)
 
 
 @dataclass(kw_only=True)
@@ -139,9 +156,14 @@ class _Document(Totals, Aggregate):
     currency: str
     lines: tuple[DocumentLine, ...]
     issued_at: datetime
-    #: Tax per rate where it is not computed from the lines: the credit note that completes the
-    #: reversal of an invoice takes exactly the tax still left, so a full reversal is exact.
-    fixed_tax: tuple[tuple[Decimal, Money], ...] = ()
+    #: Tax per category and rate where it is not computed from the lines: the credit note
+    #: that completes the reversal of an invoice takes exactly the tax still left, so a full
+    #: reversal is exact.
+    fixed_tax: tuple[tuple[TaxKey, Money], ...] = ()
+    #: Document-level allowances and charges (for an invoice, the order's).
+    charges: tuple[Charge, ...] = ()
+    #: Parties, payment, references and notes as they were at issue.
+    details: DocumentDetails = NO_DETAILS
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -149,26 +171,36 @@ class _Document(Totals, Aggregate):
 
     @cached_property
     def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
-        """Per rate: net and tax. Cached: an issued document's lines never change."""
-        return document_tax(self.lines, self.currency, self.fixed_tax)
+        """Per category and rate: taxable amount and tax. Cached: an issued document never
+        changes."""
+        return document_tax(self.lines, self.currency, self.fixed_tax, self.charges)
 
 
 def document_tax(
-    lines: Iterable[DocumentLine], currency: str, fixed_tax: tuple[tuple[Decimal, Money], ...] = ()
+    lines: Iterable[DocumentLine],
+    currency: str,
+    fixed_tax: tuple[tuple[TaxKey, Money], ...] = (),
+    charges: Iterable[Charge] = (),
 ) -> tuple[TaxSubtotal, ...]:
-    """Net and tax per rate of document lines; where ``fixed_tax`` names a rate, its tax."""
-    computed = tax_subtotals(((line.tax_rate, line.net) for line in lines), currency)
+    """Taxable amount and tax per category and rate of document lines and document-level
+    allowances and charges; where ``fixed_tax`` names a category and rate, its tax."""
+    nets = [(line.key, line.net) for line in lines]
+    nets += [(charge.key, charge.signed) for charge in charges]
+    computed = tax_subtotals(nets, currency)
     if not fixed_tax:
         return computed
     fixed = dict(fixed_tax)
     return tuple(
-        TaxSubtotal(rate=s.rate, net=s.net, tax=fixed.get(s.rate, s.tax)) for s in computed
+        TaxSubtotal(rate=s.rate, net=s.net, tax=fixed.get(s.key, s.tax), category=s.category)
+        for s in computed
     )
 
 
-def document_total(lines: Sequence[DocumentLine], currency: str) -> Money:
-    """What a document of ``lines`` would come to (net plus tax per rate)."""
-    subtotals = tax_subtotals(((line.tax_rate, line.net) for line in lines), currency)
+def document_total(
+    lines: Sequence[DocumentLine], currency: str, charges: Iterable[Charge] = ()
+) -> Money:
+    """What a document of ``lines`` and ``charges`` would come to (net plus tax)."""
+    subtotals = document_tax(lines, currency, (), charges)
     return Money(sum((s.net.amount + s.tax.amount for s in subtotals), Decimal(0)), currency)
 
 
@@ -206,6 +238,8 @@ class Invoice(_Document):
         at: datetime,
         payment_terms_days: int,
         settlement: Settlement,
+        charges: tuple[Charge, ...] = (),
+        details: DocumentDetails = NO_DETAILS,
     ) -> Invoice:
         """A new invoice, due ``payment_terms_days`` after ``at``: records ``InvoiceIssued``."""
         zero = Money.zero(currency)
@@ -216,6 +250,8 @@ class Invoice(_Document):
             customer_id=customer_id,
             currency=currency,
             lines=lines,
+            charges=charges,
+            details=details,
             issued_at=at,
             due_date=at.date() + timedelta(days=payment_terms_days),
             settlement=settlement,
@@ -308,9 +344,11 @@ class CreditNote(_Document):
         invoice: Invoice,
         order_id: str,
         lines: tuple[DocumentLine, ...],
-        fixed_tax: tuple[tuple[Decimal, Money], ...],
+        fixed_tax: tuple[tuple[TaxKey, Money], ...],
         reason: str,
         at: datetime,
+        charges: tuple[Charge, ...] = (),
+        details: DocumentDetails | None = None,
     ) -> CreditNote:
         """A new credit note of ``invoice`` (see :func:`ordermgmt.domain.crediting.credit_for`
         for its lines and tax): records ``CreditNoteIssued``."""
@@ -321,6 +359,8 @@ class CreditNote(_Document):
             customer_id=invoice.customer_id,
             currency=invoice.currency,
             lines=lines,
+            charges=charges,
+            details=invoice.details if details is None else details,
             issued_at=at,
             fixed_tax=fixed_tax,
             invoice_id=invoice.id,
@@ -384,4 +424,11 @@ def uninvoiced(order: Order) -> Money:
     """What is still to be invoiced on ``order``: its units not yet invoiced, less cancelled and
     returned ones, priced as an invoice would price them."""
     lines = invoice_lines(order, InvoicePolicy.ON_ORDER)
-    return document_total(lines, order.currency) if lines else Money.zero(order.currency)
+    if not lines:
+        return Money.zero(order.currency)
+    return document_total(lines, order.currency, uninvoiced_charges(order))
+
+
+def uninvoiced_charges(order: Order) -> tuple[Charge, ...]:
+    """The order's allowances and charges if no invoice carries them yet."""
+    return () if order.charges_invoice_id else order.charges

@@ -16,6 +16,7 @@ from ordermgmt.domain.base import Aggregate, require_text
 from ordermgmt.domain.errors import CurrencyMismatch, ValidationError
 from ordermgmt.domain.events import JournalEntryPosted
 from ordermgmt.domain.money import Money
+from ordermgmt.domain.vat import VatCategory
 
 
 class AccountType(StrEnum):
@@ -169,11 +170,22 @@ def rate_suffix(rate: Decimal) -> str:
     return f"{percent:f}"
 
 
+def tax_suffix(rate: Decimal, category: VatCategory) -> str:
+    """The account suffix of a category and rate: the rate alone for standard-rated and
+    zero-rated (``19``, ``0``), the category before it for the rest (``K-0``)."""
+    if category in (VatCategory.STANDARD, VatCategory.ZERO_RATED):
+        return rate_suffix(rate)
+    return f"{category.value}-{rate_suffix(rate)}"
+
+
 @dataclass(frozen=True)
 class ChartOfAccounts:
     """Which account each business event posts to. Codes are configurable; the default is a
-    small, conventional chart. Revenue and output tax are kept per tax rate (``4000-19``,
-    ``2300-19`` for 19 %), created on first use."""
+    small, conventional chart. Revenue and output tax are kept per VAT category and rate
+    (``4000-19`` and ``2300-19`` for standard-rated 19 %, ``4000-0`` for zero-rated,
+    ``4000-K-0`` for intra-community supplies), created on first use. Document-level charges
+    (freight, handling) and allowances (discounts on the whole order) have accounts of their
+    own; their tax goes to the output tax of their category and rate."""
 
     cash: str = "1000"
     bank: str = "1200"
@@ -185,13 +197,15 @@ class ChartOfAccounts:
     revenue_prefix: str = "4000"
     cost_of_goods_sold: str = "5000"
     inventory_write_off: str = "5900"
+    charges_invoiced: str = "4600"
+    allowances_granted: str = "4700"
     names: dict[str, str] = field(default_factory=dict)
 
-    def output_tax(self, rate: Decimal) -> str:
-        return f"{self.output_tax_prefix}-{rate_suffix(rate)}"
+    def output_tax(self, rate: Decimal, category: VatCategory = VatCategory.STANDARD) -> str:
+        return f"{self.output_tax_prefix}-{tax_suffix(rate, category)}"
 
-    def revenue(self, rate: Decimal) -> str:
-        return f"{self.revenue_prefix}-{rate_suffix(rate)}"
+    def revenue(self, rate: Decimal, category: VatCategory = VatCategory.STANDARD) -> str:
+        return f"{self.revenue_prefix}-{tax_suffix(rate, category)}"
 
     def cash_account(self, method: str) -> str:
         """Cash for cash payments; the bank for every other method."""
@@ -210,6 +224,8 @@ class ChartOfAccounts:
                 AccountType.LIABILITY,
             ),
             (self.cost_of_goods_sold, "Cost of goods sold", AccountType.EXPENSE),
+            (self.charges_invoiced, "Charges invoiced", AccountType.REVENUE),
+            (self.allowances_granted, "Allowances granted", AccountType.REVENUE),
             (self.inventory_write_off, "Inventory write-off", AccountType.EXPENSE),
         ]
         return [Account(code, self.names.get(code, name), kind) for code, name, kind in named]
@@ -224,6 +240,6 @@ class ChartOfAccounts:
             (self.output_tax_prefix, "Output tax", AccountType.LIABILITY),
         ):
             if code.startswith(prefix + "-"):
-                suffix = code[len(prefix) + 1 :]
+                suffix = code[len(prefix) + 1 :].replace("-", " ")
                 return Account(code, self.names.get(code, f"{name} {suffix} %"), kind)
         raise ValidationError("account", code, "is not an account of the chart")

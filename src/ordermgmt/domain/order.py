@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Protocol
 
 from ordermgmt.domain.base import Aggregate, require_quantity, require_text
+from ordermgmt.domain.charges import Charge
 from ordermgmt.domain.errors import (
     CurrencyMismatch,
     InvalidStateTransition,
@@ -44,9 +45,11 @@ from ordermgmt.domain.order_status import Channel as Channel
 from ordermgmt.domain.order_status import FulfillmentStatus as FulfillmentStatus
 from ordermgmt.domain.order_status import OrderStatus as OrderStatus
 from ordermgmt.domain.order_status import PaymentStatus as PaymentStatus
+from ordermgmt.domain.totals import TaxKey as TaxKey
 from ordermgmt.domain.totals import TaxSubtotal as TaxSubtotal
 from ordermgmt.domain.totals import Totals as Totals
 from ordermgmt.domain.totals import tax_subtotals as tax_subtotals
+from ordermgmt.domain.vat import VatCategory, require_category_rate
 
 MAX_LINES = 500
 
@@ -63,6 +66,13 @@ def order_number(sequence: int) -> str:
     return f"SO-{sequence:06d}"
 
 
+def line_gross(unit_price: Money, quantity: int, base_quantity: int) -> Decimal:
+    """``quantity`` units at ``unit_price`` per ``base_quantity`` units, unrounded."""
+    if base_quantity == 1:
+        return unit_price.amount * quantity
+    return unit_price.amount * quantity / base_quantity
+
+
 @dataclass(kw_only=True)
 class OrderLine:
     """One position (Auftragsposition). Money is exact; ``net`` is rounded once, here."""
@@ -71,10 +81,19 @@ class OrderLine:
     sku: str
     name: str
     quantity: int
+    #: The price of ``base_quantity`` units (a price per 100 pieces has base quantity 100).
     unit_price: Money
     tax_rate: Decimal
     discount: Money
     price_overridden: bool = False
+    tax_category: VatCategory = VatCategory.STANDARD
+    #: Unit of measure, UN/ECE Recommendation 20 (``H87`` piece, ``KGM`` kilogram, ...).
+    unit_code: str = "H87"
+    base_quantity: int = 1
+    #: Why the line has its discount (a line allowance) and a charge on the line, if any.
+    discount_reason: str = ""
+    charge: Money | None = None
+    charge_reason: str = ""
     allocations: dict[str, int] = field(default_factory=dict)
     backordered: int = 0
     cancelled: int = 0
@@ -83,6 +102,11 @@ class OrderLine:
     returned: int = 0
     invoiced: int = 0
     credited: int = 0
+
+    def __post_init__(self) -> None:
+        # A line at 0 % given no other category is zero rated (standard rated needs a rate).
+        if self.tax_category is VatCategory.STANDARD and self.tax_rate == 0:
+            self.tax_category = VatCategory.ZERO_RATED
 
     @property
     def reserved(self) -> int:
@@ -99,8 +123,10 @@ class OrderLine:
 
     @property
     def net(self) -> Money:
-        """quantity × unit price − discount, rounded half-up to the minor unit."""
-        gross = self.unit_price.amount * self.quantity - self.discount.amount
+        """quantity × unit price / base quantity − discount + charge, rounded half-up to the
+        minor unit."""
+        gross = line_gross(self.unit_price, self.quantity, self.base_quantity)
+        gross += -self.discount.amount + (self.charge.amount if self.charge else 0)
         currency = self.unit_price.currency
         amount = round_amount(gross, currency)
         return (
@@ -128,6 +154,13 @@ class Order(Totals, Aggregate):
     cancel_reason: str = ""
     #: Money received for this order and not yet applied to an invoice (a liability).
     prepaid_amount: Decimal = Decimal(0)
+    #: Document-level allowances and charges (a shipping charge), invoiced once, with the
+    #: first invoice of the order; ``charges_invoice_id`` names that invoice.
+    charges: tuple[Charge, ...] = ()
+    charges_invoice_id: str = ""
+    #: The buyer's routing reference for this order (BT-10, a Leitweg-ID); the customer's
+    #: when empty.
+    buyer_reference: str = ""
 
     # -- placing -----------------------------------------------------------------------------
 
@@ -145,8 +178,11 @@ class Order(Totals, Aggregate):
         idempotency_key: str | None = None,
         request_fingerprint: str = "",
         customer_reference: str = "",
+        charges: tuple[Charge, ...] = (),
+        buyer_reference: str = "",
     ) -> Order:
         _check_lines(lines, currency)
+        _check_charges(charges, currency)
         order = cls(
             id=id,
             number=number,
@@ -159,6 +195,10 @@ class Order(Totals, Aggregate):
             request_fingerprint=request_fingerprint,
             customer_reference=require_text(
                 customer_reference, "customer_reference", max_length=100, empty=True
+            ),
+            charges=charges,
+            buyer_reference=require_text(
+                buyer_reference, "buyer_reference", max_length=100, empty=True
             ),
         )
         order.record(
@@ -177,9 +217,12 @@ class Order(Totals, Aggregate):
 
     @cached_property
     def tax_subtotals(self) -> tuple[TaxSubtotal, ...]:
-        """Net and tax per rate. Cached: prices, discounts and quantities of a placed order's
-        lines never change (what changes is where its units are)."""
-        return tax_subtotals(((line.tax_rate, line.net) for line in self.lines), self.currency)
+        """Net and tax per category and rate, the order's allowances and charges included.
+        Cached: prices, discounts and quantities of a placed order's lines never change (what
+        changes is where its units are)."""
+        nets = [(TaxKey(line.tax_category, line.tax_rate), line.net) for line in self.lines]
+        nets += [(charge.key, charge.signed) for charge in self.charges]
+        return tax_subtotals(nets, self.currency)
 
     # -- status ------------------------------------------------------------------------------
 
@@ -470,10 +513,33 @@ def _check_lines(lines: list[OrderLine], currency: str) -> None:
     for line in lines:
         where = f"lines[{line.line_no - 1}]"
         require_quantity(line.quantity, f"{where}.quantity")
-        for name, amount in (("unit_price", line.unit_price), ("discount", line.discount)):
+        amounts = [("unit_price", line.unit_price), ("discount", line.discount)]
+        if line.charge is not None:
+            amounts.append(("charge", line.charge))
+        for name, amount in amounts:
             if amount.currency != currency:
                 raise CurrencyMismatch(currency, amount.currency, f"{where}.{name}")
             if amount.is_negative:
                 raise ValidationError(f"{where}.{name}", amount, "must not be negative")
+        require_category_rate(line.tax_category, line.tax_rate, f"{where}.tax_category")
+        require_unit(line.unit_code, line.base_quantity, where)
         if line.net.is_negative:
             raise ValidationError(f"{where}.discount", line.discount, "exceeds the line amount")
+
+
+def require_unit(unit_code: str, base_quantity: int, where: str = "") -> None:
+    """A UN/ECE Recommendation 20 code (2-3 letters or digits) and a base quantity >= 1."""
+    prefix = f"{where}." if where else ""
+    if not (2 <= len(unit_code) <= 3 and unit_code.isascii() and unit_code.isalnum()):
+        raise ValidationError(f"{prefix}unit_code", unit_code, "is not a UN/ECE Rec 20 code")
+    if unit_code != unit_code.upper():
+        raise ValidationError(f"{prefix}unit_code", unit_code, "must be in capitals (H87)")
+    require_quantity(base_quantity, f"{prefix}base_quantity")
+
+
+def _check_charges(charges: tuple[Charge, ...], currency: str) -> None:
+    for i, charge in enumerate(charges):
+        if charge.amount.currency != currency:
+            raise CurrencyMismatch(currency, charge.amount.currency, f"charges[{i}].amount")
+    if len(charges) > 50:
+        raise ValidationError("charges", len(charges), "at most 50 allowances and charges")

@@ -1,4 +1,5 @@
-"""Amounts of orders, invoices and credit notes: net and tax per rate (EN 16931), and the sums."""
+"""Amounts of orders, invoices and credit notes: net and tax per VAT category and rate
+(EN 16931), and the sums."""
 
 from __future__ import annotations
 
@@ -9,31 +10,48 @@ from functools import cached_property
 
 from ordermgmt.domain.errors import CurrencyMismatch
 from ordermgmt.domain.money import Money, round_amount
+from ordermgmt.domain.vat import VatCategory
+
+
+@dataclass(frozen=True, slots=True)
+class TaxKey:
+    """What tax is computed per: a VAT category and a rate."""
+
+    category: VatCategory
+    rate: Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class TaxSubtotal:
-    """Net and tax of all lines at one rate; ``tax`` is rounded once, on the sum (EN 16931)."""
+    """Net and tax of everything at one category and rate; ``tax`` is rounded once, on the
+    sum (EN 16931). ``net`` is the taxable amount: line nets, less allowances, plus charges."""
 
     rate: Decimal
     net: Money
     tax: Money
+    category: VatCategory = VatCategory.STANDARD
+
+    @property
+    def key(self) -> TaxKey:
+        return TaxKey(self.category, self.rate)
 
 
-def tax_subtotals(nets: Iterable[tuple[Decimal, Money]], currency: str) -> tuple[TaxSubtotal, ...]:
-    """Group rounded line nets by tax rate and compute ``tax(rate) = round(Σ nets × rate)``."""
-    by_rate: dict[Decimal, Decimal] = {}
-    for rate, net in nets:
+def tax_subtotals(nets: Iterable[tuple[TaxKey, Money]], currency: str) -> tuple[TaxSubtotal, ...]:
+    """Group rounded nets by category and rate and compute ``tax = round(Σ nets × rate)``;
+    highest rate first."""
+    by_key: dict[TaxKey, Decimal] = {}
+    for key, net in nets:
         if net.currency != currency:
             raise CurrencyMismatch(currency, net.currency)
-        by_rate[rate] = by_rate.get(rate, Decimal(0)) + net.amount
+        by_key[key] = by_key.get(key, Decimal(0)) + net.amount
     return tuple(
         TaxSubtotal(
-            rate=rate,
+            rate=key.rate,
             net=Money._exact(amount, currency),
-            tax=Money._exact(round_amount(amount * rate, currency), currency),
+            tax=Money._exact(round_amount(amount * key.rate, currency), currency),
+            category=key.category,
         )
-        for rate, amount in sorted(by_rate.items(), reverse=True)
+        for key, amount in sorted(by_key.items(), key=lambda kv: (-kv[0].rate, kv[0].category))
     )
 
 

@@ -10,18 +10,53 @@ from typing import Any
 from ordermgmt import messages as m
 from ordermgmt.domain.money import Money
 from ordermgmt.facade.base import UseCaseRunner, arguments_given
-from ordermgmt.usecases import credit_notes, invoicing, payments, receivables, reports
+from ordermgmt.ports import RenderedDocument
+from ordermgmt.usecases import credit_notes, documents, invoicing, payments, receivables, reports
 
 
 class AccountingMethods(UseCaseRunner):
     """Invoices, payments, credit notes, refunds, the ledger and receivables."""
 
-    def issue_invoice(self, order_id: str) -> m.InvoiceView:
-        """Invoice the order (what the invoice policy allows), post it and send it. The
-        number is gapless per year (``INV-2026-000001``); the due date follows the terms.
-        A failed send is logged and leaves ``sent_to`` empty (see :meth:`resend_invoice`).
-        Raises ``NotFound``, ``ValidationError`` (cancelled order, nothing left to invoice)."""
-        return self._call(invoicing.issue_invoice, m.IssueInvoice, order_id=order_id)
+    def issue_invoice(
+        self,
+        order_id: str,
+        *,
+        note: str = "",
+        delivery_date: date | None = None,
+        period_start: date | None = None,
+        period_end: date | None = None,
+    ) -> m.InvoiceView:
+        """Invoice the order (what the invoice policy allows, and the order's allowances and
+        charges with its first invoice), post it and send it, with its document in the
+        customer's format attached where a seller is configured. The number is gapless per
+        year (``INV-2026-000001``); the due date follows the terms. ``note``,
+        ``delivery_date`` (default: the issue date) or the service period go on the
+        document. A failed send is logged and leaves ``sent_to`` empty (see
+        :meth:`resend_invoice`). Raises ``NotFound``, ``ValidationError`` (cancelled order,
+        nothing left to invoice)."""
+        return self._call(invoicing.issue_invoice, m.IssueInvoice, **arguments_given(locals()))
+
+    def invoice_document(self, invoice_id: str, *, format: str | None = None) -> RenderedDocument:
+        """An issued invoice as a file: ``format`` ``pdf``, ``facturx``, ``cii``,
+        ``xrechnung-cii``, ``xrechnung-ubl``, ``ubl`` or ``peppol``, by default the
+        customer's. Returns the bytes with their media type and file name. Raises
+        ``NotFound``, and ``DocumentError`` (no seller configured, a rule of the format the
+        invoice would break, the ``einvoice`` extra missing)."""
+        return self._call(
+            documents.invoice_document, m.GetInvoiceDocument, invoice_id=invoice_id, format=format
+        )
+
+    def credit_note_document(
+        self, credit_note_id: str, *, format: str | None = None
+    ) -> RenderedDocument:
+        """An issued credit note as a file, referring to the invoice it corrects; as
+        :meth:`invoice_document`."""
+        return self._call(
+            documents.invoice_document,
+            m.GetInvoiceDocument,
+            credit_note_id=credit_note_id,
+            format=format,
+        )
 
     def resend_invoice(self, invoice_id: str) -> m.InvoiceView:
         """Send an invoice that was never sent (its sending failed, or no notification adapter
@@ -58,9 +93,11 @@ class AccountingMethods(UseCaseRunner):
         lines: Sequence[Mapping[str, Any]] | None = None,
         refund: bool = True,
         idempotency_key: str | None = None,
+        with_charges: bool = False,
     ) -> m.CreditNoteView:
-        """Reverse an invoice fully (no ``lines``) or partly; refunds overpaid money unless
-        ``refund=False``. The same ``idempotency_key`` again (unique among credit notes)
+        """Reverse an invoice fully (no ``lines``: its allowances and charges too) or partly
+        (``with_charges`` takes the allowances and charges along); refunds overpaid money
+        unless ``refund=False``. The same ``idempotency_key`` again (unique among credit notes)
         returns the first note. Raises ``NotFound``, and ``ValidationError`` for a sku not on
         the invoice or more units than are left to credit."""
         return self._call(

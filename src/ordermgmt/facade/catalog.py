@@ -25,8 +25,14 @@ class CatalogMethods(UseCaseRunner):
         active: bool = True,
         unit_cost: Money | None = None,
         weight_kg: Decimal | str | None = None,
+        tax_category: str | None = None,
+        unit_code: str | None = None,
+        base_quantity: int | None = None,
     ) -> m.ProductView:
-        """Create or change a product; ``tax_rate`` is a fraction (``Decimal("0.19")``).
+        """Create or change a product; ``tax_rate`` is a fraction (``Decimal("0.19")``),
+        ``tax_category`` its VAT category (``S``, ``Z``, ``E``, ``O``; by default ``S``, ``Z``
+        at 0 %), ``unit_code`` its UN/ECE Rec 20 unit (``H87`` piece by default) and
+        ``base_quantity`` the units ``unit_price`` is for (1; 100 for a price per 100).
 
         Every field is replaced: one left out takes its default (``active=True``, no
         ``unit_cost``, weight 0). Placed orders keep their prices. Raises ``ValidationError``.

@@ -27,11 +27,17 @@ class CustomerMethods(UseCaseRunner):
         billing_address: Mapping[str, str] | None = None,
         shipping_address: Mapping[str, str] | None = None,
         blocked: bool = False,
+        vat_id: str = "",
+        buyer_reference: str = "",
+        electronic_address: str = "",
+        electronic_scheme: str = "EM",
+        document_format: str | None = None,
     ) -> m.CustomerView:
         """Register a customer (``kind`` ``"b2b"`` or ``"b2c"``; ``payment_preference``
         ``"prepayment"``, ``"card"``, ``"cash"`` or ``"invoice"``); see
-        :class:`~ordermgmt.messages.RegisterCustomer`. Raises ``ValidationError``, e.g. for a
-        credit limit on a B2C customer."""
+        :class:`~ordermgmt.messages.RegisterCustomer`, also for what invoices need
+        (``vat_id``, ``buyer_reference``, ``electronic_address``, ``document_format``). Raises
+        ``ValidationError``, e.g. for a credit limit on a B2C customer."""
         return self._call(
             customers.register_customer, m.RegisterCustomer, **arguments_given(locals())
         )

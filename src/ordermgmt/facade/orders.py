@@ -24,11 +24,16 @@ class OrderMethods(UseCaseRunner):
         currency: str | None = None,
         idempotency_key: str | None = None,
         customer_reference: str = "",
+        charges: Sequence[Mapping[str, Any]] | None = None,
+        buyer_reference: str = "",
     ) -> m.OrderView:
         """Place an order. ``lines`` are ``{"sku": ..., "quantity": ...}`` with optional
-        ``unit_price`` (a validated override) and ``discount``. Stock is reserved at once by the
-        allocation policy; what cannot be reserved is backordered. An order over a B2B credit
-        limit is placed on hold. See :class:`~ordermgmt.messages.PlaceOrder`.
+        ``unit_price`` (a validated override), ``discount`` and ``charge`` (each with a
+        ``..._reason``). ``charges`` are allowances and charges on the whole order, such as
+        ``{"amount": Money("4.90", "EUR"), "reason_code": "FC", "reason": "Shipping"}``. Stock
+        is reserved at once by the allocation policy; what cannot be reserved is backordered.
+        An order over a B2B credit limit is placed on hold. See
+        :class:`~ordermgmt.messages.PlaceOrder`.
 
         Raises ``NotFound`` (customer, product), ``CustomerBlocked``, ``ProductInactive``,
         ``CurrencyMismatch``, ``IdempotencyConflict``, ``ValidationError``."""

@@ -19,6 +19,7 @@ from ordermgmt.messages.accounting import (
     CreditNoteView,
     DocumentLineView,
     GetInvoice,
+    GetInvoiceDocument,
     GetReceivablesAging,
     GetTrialBalance,
     InvoiceView,
@@ -100,6 +101,8 @@ from ordermgmt.messages.fields import (
 )
 from ordermgmt.messages.orders import (
     CancelOrder,
+    ChargeInput,
+    ChargeView,
     GetOrder,
     HoldOrder,
     ListCustomerOrders,
@@ -157,6 +160,8 @@ __all__ = [
     "BookShipment",
     "CancelOrder",
     "CancelShipment",
+    "ChargeInput",
+    "ChargeView",
     "Command",
     "ConfirmDelivery",
     "Count",
@@ -176,6 +181,7 @@ __all__ = [
     "GetCustomer",
     "GetCustomerProfile",
     "GetInvoice",
+    "GetInvoiceDocument",
     "GetOrder",
     "GetProduct",
     "GetReceivablesAging",

@@ -7,20 +7,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from ordermgmt.domain.document import DocumentFormat
+from ordermgmt.domain.vat import VatCategory
 from ordermgmt.messages.base import Command, Message, Query, View, exactly_one
 from ordermgmt.messages.fields import (
     _KEY_HELP,
     Id,
     IdempotencyKey,
     MoneyField,
+    Multiline,
     Name,
     Quantity,
     Reference,
     Sku,
 )
-from ordermgmt.messages.orders import TaxSubtotalView
+from ordermgmt.messages.orders import ChargeView, TaxSubtotalView
 
 #: How money moves; ``cash`` posts to the cash account, every other method to the bank.
 PaymentMethodName = Literal["bank_transfer", "card", "cash", "direct_debit", "paypal"]
@@ -36,9 +39,27 @@ class IssueInvoice(Command):
     order is set against the invoice. Sending follows the commit; a failed send leaves ``sent_to``
     empty for ``resend_invoice``. Raises ``NotFound``, and ``ValidationError`` for a cancelled order
     or one with nothing left to invoice.
+
+    The order's allowances and charges go on its first invoice. The invoice keeps the seller
+    and the buyer as they are now, the customer's buyer reference and purchase order number,
+    and what is given here: ``note`` (free text on the document, BT-22), ``delivery_date``
+    (BT-72; default: the issue date) or, for services, the delivery period ``period_start`` to
+    ``period_end`` (BT-73, BT-74).
     """
 
     order_id: Id
+    note: Annotated[str, Field(max_length=1000), Multiline()] = ""
+    delivery_date: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> IssueInvoice:
+        if (self.period_start is None) != (self.period_end is None):
+            raise ValueError("give both period_start and period_end, or neither")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValueError("period_start is after period_end")
+        return self
 
 
 class ResendInvoice(Command):
@@ -105,6 +126,10 @@ class IssueCreditNote(Command):
     lines: Annotated[list[CreditLineInput], Field(min_length=1, max_length=500)] | None = None
     refund: bool = Field(default=True, description="Pay back at once what the customer overpaid.")
     idempotency_key: IdempotencyKey | None = Field(default=None, description=_KEY_HELP)
+    with_charges: bool = Field(
+        default=False,
+        description="Also credit the invoice's allowances and charges (a full reversal does).",
+    )
 
 
 class PayRefund(Command):
@@ -198,6 +223,12 @@ class DocumentLineView(View):
     discount: MoneyField
     tax_rate: Decimal
     net: MoneyField
+    tax_category: VatCategory
+    unit_code: str
+    base_quantity: int
+    discount_reason: str
+    charge: MoneyField | None
+    charge_reason: str
 
 
 class InvoiceView(View):
@@ -224,6 +255,7 @@ class InvoiceView(View):
     currency: str
     lines: tuple[DocumentLineView, ...]
     tax_subtotals: tuple[TaxSubtotalView, ...]
+    charges: tuple[ChargeView, ...]
     net_total: MoneyField
     tax_total: MoneyField
     total: MoneyField
@@ -253,6 +285,7 @@ class CreditNoteView(View):
     currency: str
     lines: tuple[DocumentLineView, ...]
     tax_subtotals: tuple[TaxSubtotalView, ...]
+    charges: tuple[ChargeView, ...]
     net_total: MoneyField
     tax_total: MoneyField
     total: MoneyField
@@ -393,3 +426,21 @@ class ReceivablesAgingView(View):
 
     as_of: date
     buckets: tuple[AgingBucketView, ...]
+
+
+class GetInvoiceDocument(Query):
+    """An issued invoice or credit note as a file (``OrderManagement.invoice_document`` and
+    ``credit_note_document``): an EN 16931 e-invoice, a PDF or Factur-X.
+
+    ``format`` defaults to the customer's (``CustomerView.invoice_format``). Returns a
+    ``RenderedDocument`` (``content`` bytes, ``media_type``, ``filename``). Raises
+    ``NotFound``, and ``DocumentError`` when no seller is configured, the buyer has no address
+    with a country, the document breaks a rule of the format (Peppol needs electronic
+    addresses), or the ``einvoice`` extra is not installed.
+    """
+
+    invoice_id: Id | None = None
+    credit_note_id: Id | None = None
+    format: DocumentFormat | None = None
+
+    _one_of = exactly_one("invoice_id", "credit_note_id")

@@ -6,8 +6,18 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from ordermgmt.domain.vat import VatCategory
 from ordermgmt.messages.base import Command, Query, View
-from ordermgmt.messages.fields import Count, MoneyField, Name, Sku, TaxRate, Weight
+from ordermgmt.messages.fields import (
+    BaseQuantity,
+    Count,
+    MoneyField,
+    Name,
+    Sku,
+    TaxRate,
+    UnitCode,
+    Weight,
+)
 
 
 class UpsertProduct(Command):
@@ -29,6 +39,13 @@ class UpsertProduct(Command):
       and returns post it back.
     - ``weight_kg``: weight of one unit in kg, from 0 to below 100000 (str or Decimal); shipments
       are weighed with it.
+    - ``tax_category``: the VAT category of a domestic sale (EN 16931): ``S`` standard rated
+      (rate above 0), ``Z`` zero rated, ``E`` exempt, ``O`` outside the scope of VAT (the others,
+      ``AE``, ``K``, ``G``, follow from the sale); default ``S``, or ``Z`` at a 0 % rate. A
+      category other than ``S`` needs a 0 % rate.
+    - ``unit_code``: the unit of measure, UN/ECE Recommendation 20 (default ``H87``, piece);
+      ``base_quantity``: how many units ``unit_price`` is for (default 1; 100 for a price per
+      100 pieces). Stock stays in whole units.
     """
 
     sku: Sku
@@ -40,6 +57,9 @@ class UpsertProduct(Command):
     active: bool = True
     unit_cost: MoneyField | None = None
     weight_kg: Weight = Field(default=Decimal(0), description="Weight of one unit in kg.")
+    tax_category: VatCategory | None = None
+    unit_code: UnitCode = "H87"
+    base_quantity: BaseQuantity = 1
 
 
 class DeactivateProduct(Command):
@@ -83,3 +103,6 @@ class ProductView(View):
     active: bool
     unit_cost: MoneyField | None
     weight_kg: Decimal
+    tax_category: VatCategory = Field(validation_alias="category")
+    unit_code: str
+    base_quantity: int

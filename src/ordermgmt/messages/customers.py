@@ -8,8 +8,9 @@ from typing import Annotated
 from pydantic import Field, StrictInt
 
 from ordermgmt.domain.customer import CustomerKind, PaymentPreference
+from ordermgmt.domain.document import DocumentFormat
 from ordermgmt.messages.base import Command, Message, Query, View
-from ordermgmt.messages.fields import Id, MoneyField, Name, Text
+from ordermgmt.messages.fields import Id, MoneyField, Name, Reference, Text
 
 
 class AddressData(Message):
@@ -40,6 +41,14 @@ class RegisterCustomer(Command):
       the customer's exposure (open invoices plus uninvoiced active orders, less prepayments) over
       the limit, or is in another currency than the limit, is placed ``on_hold``, not refused.
     - ``blocked``: a blocked customer cannot place orders (``CustomerBlocked``).
+    - For invoices: ``vat_id`` (with its country prefix, ``DE123456789``; needed for reverse
+      charge and tax-free supplies to another EU country), ``buyer_reference`` (BT-10: the
+      Leitweg-ID of a German public buyer, or the routing the customer asked for),
+      ``electronic_address`` and ``electronic_scheme`` (where the customer receives e-invoices;
+      scheme ``EM`` e-mail, ``0088`` GLN, ``0204`` Leitweg-ID, ``9930`` German VAT id) and
+      ``document_format``: the format invoices go out in (``pdf``, ``facturx``, ``cii``,
+      ``xrechnung-cii``, ``xrechnung-ubl``, ``ubl``, ``peppol``; by default a PDF for
+      consumers and Factur-X for businesses).
 
     Raises ``ValidationError`` for a malformed field, e.g. an e-mail address without ``@``.
     """
@@ -58,6 +67,11 @@ class RegisterCustomer(Command):
     billing_address: AddressData | None = None
     shipping_address: AddressData | None = None
     blocked: bool = False
+    vat_id: Annotated[str, Field(max_length=15)] = ""
+    buyer_reference: Reference = ""
+    electronic_address: Annotated[str, Field(max_length=254)] = ""
+    electronic_scheme: Annotated[str, Field(pattern=r"^(EM|[0-9]{4})$")] = "EM"
+    document_format: DocumentFormat | None = None
 
 
 class UpdateCustomer(Command):
@@ -83,6 +97,11 @@ class UpdateCustomer(Command):
     billing_address: AddressData | None = None
     shipping_address: AddressData | None = None
     blocked: bool | None = None
+    vat_id: Annotated[str, Field(max_length=15)] | None = None
+    buyer_reference: Reference | None = None
+    electronic_address: Annotated[str, Field(max_length=254)] | None = None
+    electronic_scheme: Annotated[str, Field(pattern=r"^(EM|[0-9]{4})$")] | None = None
+    document_format: DocumentFormat | None = None
 
 
 class GetCustomer(Query):
@@ -124,6 +143,14 @@ class CustomerView(View):
     blocked: bool
     registered_at: datetime
     version: int
+    vat_id: str
+    buyer_reference: str
+    electronic_address: str
+    electronic_scheme: str
+    #: The format the customer asked for (None: the default for its kind).
+    document_format: DocumentFormat | None
+    #: The format invoices go out in.
+    invoice_format: DocumentFormat
 
 
 class GetCustomerProfile(Query):

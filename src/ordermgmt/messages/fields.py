@@ -13,6 +13,7 @@ from pydantic import Field, PlainSerializer, PlainValidator, StrictInt, WithJson
 from ordermgmt.domain.catalog import require_sku, require_tax_rate
 from ordermgmt.domain.inventory import require_location
 from ordermgmt.domain.money import MAX_PLACES, Money, minor_unit
+from ordermgmt.domain.order import require_unit
 
 
 def _places(number: Decimal) -> int:
@@ -102,6 +103,19 @@ def _currency(value: object) -> str:
     minor_unit(value)  # raises for codes that are not ISO 4217
     return value
 
+
+def _unit(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a UN/ECE Recommendation 20 code such as 'H87'")
+    require_unit(value, 1)
+    return value
+
+
+#: A unit of measure, UN/ECE Recommendation 20: ``H87`` piece, ``C62`` one, ``KGM`` kilogram,
+#: ``MTR`` metre, ``LTR`` litre, ``HUR`` hour, ``DAY`` day, ``SET`` set.
+UnitCode = Annotated[str, PlainValidator(_unit), WithJsonSchema({"type": "string"})]
+#: The number of units a price is for (100: a price per 100 pieces): 1 to 1,000,000.
+BaseQuantity = Annotated[StrictInt, Field(ge=1, le=1_000_000)]
 
 #: An ISO 4217 currency code the library knows the minor unit of (``"EUR"``, ``"JPY"``).
 CurrencyCode = Annotated[str, PlainValidator(_currency), WithJsonSchema({"type": "string"})]

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ordermgmt.domain.order import Channel, FulfillmentStatus, OrderStatus, PaymentStatus
+from ordermgmt.domain.vat import VatCategory
 from ordermgmt.messages.base import Command, Message, Query, View, exactly_one
 from ordermgmt.messages.fields import (
     CurrencyCode,
@@ -20,6 +21,7 @@ from ordermgmt.messages.fields import (
     Quantity,
     Reference,
     Sku,
+    TaxRate,
     Text,
 )
 
@@ -41,6 +43,32 @@ class OrderLineInput(Message):
     discount: MoneyField | None = Field(
         default=None, description="An amount off the whole line (not per unit)."
     )
+    discount_reason: Text = Field(default="", description="Why the line has its discount.")
+    charge: MoneyField | None = Field(
+        default=None, description="A charge on the whole line (not per unit)."
+    )
+    charge_reason: Text = Field(default="", description="What the line charge is for.")
+
+
+class ChargeInput(Message):
+    """An allowance or charge on the whole order (``PlaceOrder.charges``): a shipping charge,
+    a handling fee, an early-order discount. Invoiced once, with the order's first invoice.
+
+    - ``charge``: True for a charge (default), False for an allowance; ``amount``: net, above
+      0, in the order's currency.
+    - ``reason`` and/or ``reason_code``: UNTDID 7161 for charges (``FC`` freight, ``ABL``
+      packaging, ``SAA`` shipping and handling), UNTDID 5189 for allowances (``95`` discount,
+      ``100`` special rebate, ``64`` special agreement). One of them is required.
+    - ``tax_category`` and ``tax_rate``: what it is taxed at. Left out, it follows the order's
+      main item: the category and rate of its line with the largest net.
+    """
+
+    charge: bool = True
+    amount: MoneyField
+    reason: Text = ""
+    reason_code: Annotated[str, Field(max_length=3)] = ""
+    tax_category: VatCategory | None = None
+    tax_rate: TaxRate | None = None
 
 
 class PlaceOrder(Command):
@@ -60,7 +88,16 @@ class PlaceOrder(Command):
       customers may both send "PO-1001"). A repeat by the same customer with the same key and the
       same content returns the first order, also when both arrive at once; the same key with other
       content raises ``IdempotencyConflict``.
-    - ``customer_reference``: the customer's own reference (their purchase order number).
+    - ``customer_reference``: the customer's own reference (their purchase order number,
+      BT-13 on the invoice).
+    - ``charges``: allowances and charges on the whole order (:class:`ChargeInput`), such as a
+      shipping charge.
+    - ``buyer_reference``: the routing reference invoices of this order quote (BT-10); by
+      default the customer's.
+
+    Each line's VAT category follows the product's, the seller and the buyer: goods delivered
+    from the EU to outside it are an export (``G``), to a business with a VAT identifier in
+    another member state an intra-community supply (``K``), both at 0 %.
 
     Raises ``NotFound`` (customer, product), ``CustomerBlocked``, ``ProductInactive``,
     ``CurrencyMismatch``, ``IdempotencyConflict`` and ``ValidationError``.
@@ -76,6 +113,8 @@ class PlaceOrder(Command):
         default=None, description="A repeat with the same key and content gets the first order."
     )
     customer_reference: Reference = ""
+    charges: Annotated[list[ChargeInput], Field(max_length=50)] = Field(default_factory=list)
+    buyer_reference: Reference = ""
 
     def fingerprint(self) -> str:
         """What makes two submissions "the same order" (everything but the key)."""
@@ -163,6 +202,12 @@ class OrderLineView(View):
     tax_rate: Decimal
     net: MoneyField
     price_overridden: bool
+    tax_category: VatCategory
+    unit_code: str
+    base_quantity: int
+    discount_reason: str
+    charge: MoneyField | None
+    charge_reason: str
     reserved: int
     allocations: dict[str, int]
     backordered: int
@@ -183,6 +228,18 @@ class TaxSubtotalView(View):
     rate: Decimal
     net: MoneyField
     tax: MoneyField
+    category: VatCategory
+
+
+class ChargeView(View):
+    """An allowance (``charge`` False) or charge on a whole order or document, net."""
+
+    charge: bool
+    amount: MoneyField
+    reason: str
+    reason_code: str
+    tax_category: VatCategory
+    tax_rate: Decimal
 
 
 class OrderView(View):
@@ -220,6 +277,8 @@ class OrderView(View):
     placed_at: datetime
     idempotency_key: str | None
     customer_reference: str
+    charges: tuple[ChargeView, ...]
+    buyer_reference: str
     hold_reason: str
     cancel_reason: str
     version: int

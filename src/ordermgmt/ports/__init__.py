@@ -20,7 +20,7 @@ from ordermgmt.ports.carriers import CarrierPort
 from ordermgmt.ports.dependencies import Dependencies, Settings
 from ordermgmt.ports.documents import DocumentFormat, DocumentRenderer, RenderedDocument
 from ordermgmt.ports.events import EventHandler, EventPublisher, OutboxRelay
-from ordermgmt.ports.notifications import NotificationPort, OutgoingMessage
+from ordermgmt.ports.notifications import Attachment, NotificationPort, OutgoingMessage
 from ordermgmt.ports.purchasing import PurchasingPort
 from ordermgmt.ports.repositories import (
     CreditNoteRepository,
@@ -43,6 +43,7 @@ from ordermgmt.ports.time_and_ids import Clock, IdGenerator
 from ordermgmt.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
+    "Attachment",
     "CarrierPort",
     "Clock",
     "CreditNoteRepository",

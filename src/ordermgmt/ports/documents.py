@@ -1,36 +1,16 @@
-"""The document port: an issued invoice or credit note as a file (e-invoice XML, PDF)."""
+"""The document port: an issued invoice or credit note as a file (e-invoice XML, PDF).
+
+The e-invoice formats follow EN 16931; they differ in syntax (CII or UBL 2.1) and in the
+specification identifier (BT-24) the receiver's rules expect (:data:`SPECIFICATION_IDS`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
+from ordermgmt.domain.document import DocumentFormat as DocumentFormat
 from ordermgmt.domain.document import InvoiceDocument
-
-
-class DocumentFormat(StrEnum):
-    """The formats an invoice or credit note can be had in.
-
-    The e-invoices follow EN 16931; they differ in syntax (CII or UBL 2.1) and in the
-    specification identifier (BT-24) the receiver's rules expect.
-    """
-
-    #: A human-readable PDF: letterhead, addresses, lines, VAT breakdown, totals, payment.
-    PDF = "pdf"
-    #: Factur-X / ZUGFeRD (EN 16931 profile): that PDF as PDF/A-3 with the CII XML embedded.
-    FACTURX = "facturx"
-    #: UN/CEFACT CII, EN 16931 (``urn:cen.eu:en16931:2017``).
-    CII = "cii"
-    #: XRechnung 3.0 in CII syntax (German public and B2B receivers).
-    XRECHNUNG_CII = "xrechnung-cii"
-    #: XRechnung 3.0 in UBL syntax.
-    XRECHNUNG_UBL = "xrechnung-ubl"
-    #: OASIS UBL 2.1, EN 16931 (``urn:cen.eu:en16931:2017``).
-    UBL = "ubl"
-    #: Peppol BIS Billing 3.0 (UBL 2.1).
-    PEPPOL = "peppol"
-
 
 EN16931 = "urn:cen.eu:en16931:2017"
 XRECHNUNG = EN16931 + "#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"

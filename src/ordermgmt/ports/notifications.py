@@ -7,6 +7,15 @@ from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message: an invoice as PDF, Factur-X or e-invoice XML."""
+
+    filename: str
+    content: bytes
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     """Something to send to a customer through the :class:`NotificationPort`: an invoice, a
     delivery notice. (Not a command or query: those derive from
@@ -22,6 +31,8 @@ class OutgoingMessage:
     attachment: str = ""
     #: The document it is about (an invoice number); a resend carries the same reference.
     reference: str = ""
+    #: Files to send with it (the invoice document in the customer's format).
+    attachments: tuple[Attachment, ...] = ()
 
 
 class NotificationPort(Protocol):

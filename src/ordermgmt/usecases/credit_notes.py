@@ -22,7 +22,7 @@ from ordermgmt.messages import CreditNoteView, IssueCreditNote, PaymentView, Pay
 from ordermgmt.ports import Dependencies, UnitOfWork
 from ordermgmt.usecases.idempotency import once, recall, remember
 from ordermgmt.usecases.invoicing import refresh_order
-from ordermgmt.usecases.posting import new_payment, post, same_currency
+from ordermgmt.usecases.posting import credit_sales, new_payment, post, same_currency
 from ordermgmt.usecases.views import credit_note_view, payment_view
 
 
@@ -36,6 +36,7 @@ def credit_in(
     at: datetime,
     *,
     units_leave: bool = True,
+    with_charges: bool = False,
 ) -> CreditNote:
     """Issue a credit note for ``quantities`` (order line no -> units) of ``invoice``, or for
     everything not yet credited, and post it. Tax is credited cumulatively per rate, so
@@ -44,7 +45,8 @@ def credit_in(
     ``units_leave`` (the default): the credited units no longer count as invoiced, so what
     the order still delivers can be invoiced anew (a wrong invoice is credited and reissued);
     returns and cancellations credit units that also come off the order."""
-    credit = credit_for(invoice, uow.credit_notes.list_for_invoice(invoice.id), quantities)
+    previous = uow.credit_notes.list_for_invoice(invoice.id)
+    credit = credit_for(invoice, previous, quantities, with_charges=with_charges)
     note_id = deps.ids.new_id()
     year = at.year
     number = credit_note_number(year, uow.sequences.next_value(f"credit-note-{year}"))
@@ -54,9 +56,7 @@ def credit_in(
             order.mark_credited(line.order_line_no, line.quantity)
     chart = deps.settings.chart
     entry = EntryBuilder(invoice.currency)
-    for subtotal in credit.tax_subtotals:
-        entry.debit(chart.revenue(subtotal.rate), subtotal.net)
-        entry.debit(chart.output_tax(subtotal.rate), subtotal.tax)
+    credit_sales(entry, deps, credit.lines, invoice.currency, -1, credit.charges, credit.fixed_tax)
     entry.credit(chart.receivables, credit.total)
     description = f"Credit note {number} for {invoice.number}"
     post(uow, deps, entry, description=description, reference=number, at=at)
@@ -70,6 +70,7 @@ def credit_in(
         fixed_tax=credit.fixed_tax,
         reason=reason,
         at=at,
+        charges=credit.charges,
     )
     uow.credit_notes.add(note)
     return note
@@ -185,7 +186,9 @@ def _credit_once(deps: Dependencies, cmd: IssueCreditNote) -> CreditNoteView:
             previous = uow.credit_notes.list_for_invoice(invoice.id)
             wanted = [(item.sku, item.quantity) for item in cmd.lines]
             quantities = units_for_skus(invoice, previous, wanted)
-        note = credit_in(uow, deps, invoice, order, quantities, cmd.reason, at)
+        note = credit_in(
+            uow, deps, invoice, order, quantities, cmd.reason, at, with_charges=cmd.with_charges
+        )
         if cmd.refund:
             refund_in(uow, deps, invoice, order, None, None, "credit note " + note.number, at)
         refresh_order(uow, order, at)

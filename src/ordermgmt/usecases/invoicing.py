@@ -9,10 +9,12 @@ invoice and retried by ``resend_invoice``.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from ordermgmt.domain.customer import Customer, PaymentPreference
-from ordermgmt.domain.errors import NotificationError, ValidationError
+from ordermgmt.domain.documents import details_for
+from ordermgmt.domain.errors import DocumentError, NotificationError, ValidationError
 from ordermgmt.domain.invoice import (
     DocumentLine,
     Invoice,
@@ -21,6 +23,7 @@ from ordermgmt.domain.invoice import (
     invoice_lines,
     invoice_number,
     payment_status,
+    uninvoiced_charges,
 )
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.order import Order, OrderStatus
@@ -31,8 +34,9 @@ from ordermgmt.messages import (
     ListOrderInvoices,
     ResendInvoice,
 )
-from ordermgmt.ports import Dependencies, OutgoingMessage, UnitOfWork
+from ordermgmt.ports import Attachment, Dependencies, OutgoingMessage, UnitOfWork
 from ordermgmt.ports.guard import call_outside
+from ordermgmt.usecases.documents import render
 from ordermgmt.usecases.posting import credit_sales, post
 from ordermgmt.usecases.views import invoice_view
 
@@ -58,30 +62,68 @@ def new_invoice(
     lines: list[DocumentLine],
     settlement: Settlement,
     at: datetime,
+    cmd: IssueInvoice | None = None,
 ) -> Invoice:
-    """Issue an invoice of ``lines`` of ``order`` (numbered in the year's series) and mark its
-    units invoiced on the order."""
+    """Issue an invoice of ``lines`` of ``order`` and the order's allowances and charges not
+    invoiced yet (numbered in the year's series), with the parties as they are now, and mark
+    its units invoiced on the order."""
     year = at.year
+    number = invoice_number(year, uow.sequences.next_value(f"invoice-{year}"))
+    days = customer.payment_terms_days if settlement is Settlement.RECEIVABLE else 0
+    invoice_id = deps.ids.new_id()
+    charges = uninvoiced_charges(order)
+    details = details_for(
+        deps.settings.seller,
+        customer,
+        order,
+        payment_terms=payment_terms(settlement, days, at.date() + timedelta(days=days)),
+        payment_reference=number,
+        note=cmd.note if cmd else "",
+        delivery_date=(cmd.delivery_date if cmd else None)
+        or (None if cmd and cmd.period_start else at.date()),
+        period=(cmd.period_start, cmd.period_end)
+        if cmd and cmd.period_start and cmd.period_end
+        else None,
+    )
     invoice = Invoice.issue(
-        id=deps.ids.new_id(),
-        number=invoice_number(year, uow.sequences.next_value(f"invoice-{year}")),
+        id=invoice_id,
+        number=number,
         order_id=order.id,
         customer_id=customer.id,
         currency=order.currency,
         lines=tuple(lines),
         at=at,
-        payment_terms_days=customer.payment_terms_days
-        if settlement is Settlement.RECEIVABLE
-        else 0,
+        payment_terms_days=days,
         settlement=settlement,
+        charges=charges,
+        details=details,
     )
     for line in lines:
         order.mark_invoiced(line.order_line_no, line.quantity)
+    if charges:
+        order.charges_invoice_id = invoice_id
     uow.invoices.add(invoice)
     return invoice
 
 
-def issue_invoice_in(uow: UnitOfWork, deps: Dependencies, order: Order, at: datetime) -> Invoice:
+def payment_terms(settlement: Settlement, days: int, due: date) -> str:
+    """The payment terms an invoice states (BT-20)."""
+    if settlement is Settlement.PREPAID:
+        return "Paid in advance."
+    if settlement is Settlement.CASH_SALE:
+        return "Paid in full."
+    if days == 0:
+        return f"Payable on receipt, by {due:%Y-%m-%d}."
+    return f"Payable within {days} days, by {due:%Y-%m-%d}."
+
+
+def issue_invoice_in(
+    uow: UnitOfWork,
+    deps: Dependencies,
+    order: Order,
+    at: datetime,
+    cmd: IssueInvoice | None = None,
+) -> Invoice:
     """Invoice what the policy allows, set it against any prepayment, and post it."""
     if order.status is OrderStatus.CANCELLED:
         raise ValidationError("order_id", order.id, f"order {order.number} is cancelled")
@@ -94,15 +136,15 @@ def issue_invoice_in(uow: UnitOfWork, deps: Dependencies, order: Order, at: date
             f"nothing left to invoice on {order.number} "
             f"(policy {deps.settings.invoice_policy.value})",
         )
-    total = document_total(lines, order.currency)
+    total = document_total(lines, order.currency, uninvoiced_charges(order))
     covered = min(order.prepaid, total)
     settlement = Settlement.PREPAID if covered == total else Settlement.RECEIVABLE
-    invoice = new_invoice(uow, deps, order, customer, lines, settlement, at)
+    invoice = new_invoice(uow, deps, order, customer, lines, settlement, at, cmd)
     chart = deps.settings.chart
     entry = EntryBuilder(order.currency)
     entry.debit(chart.customer_prepayments, covered)
     entry.debit(chart.receivables, total - covered)
-    credit_sales(entry, deps, lines, order.currency)
+    credit_sales(entry, deps, invoice.lines, order.currency, charges=invoice.charges)
     post(uow, deps, entry, description=f"Invoice {invoice.number}", reference=invoice.number, at=at)
     if not covered.is_zero:
         invoice.apply_prepayment(covered)
@@ -114,10 +156,11 @@ def issue_invoice_in(uow: UnitOfWork, deps: Dependencies, order: Order, at: date
 def issue_invoice(deps: Dependencies, cmd: IssueInvoice) -> InvoiceView:
     with deps.uow() as uow:
         order = uow.orders.get(cmd.order_id)
-        invoice = issue_invoice_in(uow, deps, order, deps.clock.now())
-        message = invoice_message(invoice, uow.customers.get(invoice.customer_id))
+        invoice = issue_invoice_in(uow, deps, order, deps.clock.now(), cmd)
+        customer = uow.customers.get(invoice.customer_id)
+        message = invoice_message(invoice, customer)
         uow.commit()
-    return send(deps, invoice, message)
+    return send(deps, invoice, message, customer=customer)
 
 
 def invoice_message(invoice: Invoice, customer: Customer) -> OutgoingMessage:
@@ -156,18 +199,26 @@ def send_invoice(
     ``send_error`` and leaves ``sent_to`` as it was, for a resend."""
     with deps.uow() as uow:
         invoice = uow.invoices.get(invoice_id)
-        message = invoice_message(invoice, uow.customers.get(invoice.customer_id))
+        customer = uow.customers.get(invoice.customer_id)
+        message = invoice_message(invoice, customer)
     if invoice.sent_to and not again:
         return invoice_view(invoice)
-    return send(deps, invoice, message, surface=surface)
+    return send(deps, invoice, message, surface=surface, customer=customer)
 
 
 def send(
-    deps: Dependencies, invoice: Invoice, message: OutgoingMessage, *, surface: bool = False
+    deps: Dependencies,
+    invoice: Invoice,
+    message: OutgoingMessage,
+    *,
+    surface: bool = False,
+    customer: Customer | None = None,
 ) -> InvoiceView:
     """Send through the guard, then record the outcome on the invoice: ``sent_to`` after a
     send, ``send_error`` after a failure (raised only if ``surface``). Without a notification
-    adapter nothing is sent and nothing claims it was (``surface`` raises)."""
+    adapter nothing is sent and nothing claims it was (``surface`` raises). With a seller and
+    a document renderer, the invoice goes with its document in the ``customer``'s format
+    attached; a document that cannot be made is a failed send, recorded the same way."""
     notifications = deps.notifications
     if notifications is None:
         if surface:
@@ -178,6 +229,14 @@ def send(
                 reason="no notification adapter is configured",
             )
         return invoice_view(invoice)
+    try:
+        message = attach_document(deps, invoice, customer, message)
+    except DocumentError as error:
+        failed = _record_sending(deps, invoice.id, None, f"document not made: {error.message}")
+        if surface:
+            raise
+        log.warning("invoice %s not sent (%s); resend_invoice retries", invoice.number, error)
+        return failed
     try:
         call_outside(
             lambda: notifications.send(message),
@@ -197,6 +256,18 @@ def send(
         log.warning("invoice %s not sent (%s); resend_invoice retries", invoice.number, error)
         return failed
     return _record_sending(deps, invoice.id, message.recipient, None)
+
+
+def attach_document(
+    deps: Dependencies, invoice: Invoice, customer: Customer | None, message: OutgoingMessage
+) -> OutgoingMessage:
+    """``message`` with the invoice's document in the customer's format attached; as it is
+    where there is no seller or no renderer to make one (the plain-text invoice goes alone)."""
+    if customer is None or deps.settings.seller is None or deps.documents is None:
+        return message
+    rendered = render(deps, invoice, customer, None)
+    attachment = Attachment(rendered.filename, rendered.content, rendered.media_type)
+    return replace(message, attachments=(attachment,))
 
 
 def _record_sending(

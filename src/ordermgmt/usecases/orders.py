@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ordermgmt.domain.charges import Charge, charge_key
 from ordermgmt.domain.crediting import over_invoiced, uncredited_units
+from ordermgmt.domain.documents import sale_of
 from ordermgmt.domain.errors import (
     CurrencyMismatch,
     CustomerBlocked,
@@ -15,10 +19,12 @@ from ordermgmt.domain.errors import (
 )
 from ordermgmt.domain.ids import CustomerId, OrderId
 from ordermgmt.domain.money import Money
-from ordermgmt.domain.order import Order, OrderLine, order_number
+from ordermgmt.domain.order import Order, OrderLine, TaxKey, order_number
 from ordermgmt.domain.shipment import ShipmentStatus
+from ordermgmt.domain.vat import Sale, category_for, rate_for
 from ordermgmt.messages import (
     CancelOrder,
+    ChargeInput,
     GetOrder,
     HoldOrder,
     ListCustomerOrders,
@@ -42,8 +48,9 @@ from ordermgmt.usecases.views import order_view
 ORDER_SERIES = "order"
 
 
-def _lines(uow: UnitOfWork, cmd: PlaceOrder) -> tuple[str, list[OrderLine]]:
-    """Price every line from the catalog (or its validated override) in one currency."""
+def _lines(uow: UnitOfWork, cmd: PlaceOrder, sale: Sale | None) -> tuple[str, list[OrderLine]]:
+    """Price every line from the catalog (or its validated override) in one currency, in the
+    VAT category the ``sale`` puts its product in."""
     products = []
     for line in cmd.lines:
         product = uow.products.find(line.sku)
@@ -60,15 +67,22 @@ def _lines(uow: UnitOfWork, cmd: PlaceOrder) -> tuple[str, list[OrderLine]]:
         if price.currency != currency:
             field = "unit_price" if line.unit_price else "sku"
             raise CurrencyMismatch(currency, price.currency, f"lines[{index}].{field}")
+        category = category_for(sale, product.category) if sale else product.category
         line_obj = OrderLine(
             line_no=index + 1,
             sku=product.sku,
             name=product.name,
             quantity=line.quantity,
             unit_price=price,
-            tax_rate=product.tax_rate,
+            tax_rate=rate_for(category, product.tax_rate),
             discount=line.discount or Money.zero(currency),
             price_overridden=line.unit_price is not None,
+            tax_category=category,
+            unit_code=product.unit_code,
+            base_quantity=product.base_quantity,
+            discount_reason=line.discount_reason,
+            charge=line.charge,
+            charge_reason=line.charge_reason,
         )
         try:
             line_obj.net  # noqa: B018 - the line amount must itself be a valid amount
@@ -76,6 +90,34 @@ def _lines(uow: UnitOfWork, cmd: PlaceOrder) -> tuple[str, list[OrderLine]]:
             raise ValidationError(f"lines[{index}].quantity", line.quantity, error.reason) from None
         lines.append(line_obj)
     return currency, lines
+
+
+def order_charges(
+    inputs: Sequence[ChargeInput], lines: Sequence[OrderLine], currency: str
+) -> tuple[Charge, ...]:
+    """The order's allowances and charges, each taxed as given or as its main item."""
+    charges = []
+    for index, item in enumerate(inputs):
+        where = f"charges[{index}]"
+        if item.amount.currency != currency:
+            raise CurrencyMismatch(currency, item.amount.currency, f"{where}.amount")
+        nets = [(TaxKey(line.tax_category, line.tax_rate), line.net) for line in lines]
+        key = charge_key(item.tax_category, item.tax_rate, nets)
+        try:
+            charges.append(
+                Charge(
+                    charge=item.charge,
+                    amount=item.amount,
+                    reason=item.reason,
+                    reason_code=item.reason_code,
+                    tax_category=key.category,
+                    tax_rate=key.rate,
+                )
+            )
+        except ValidationError as error:
+            field = error.field.replace("charges.", f"{where}.")
+            raise ValidationError(field, error.value, error.reason) from None
+    return tuple(charges)
 
 
 def _allocate(uow: UnitOfWork, deps: Dependencies, order: Order) -> list[str]:
@@ -123,7 +165,8 @@ def place_in(uow: UnitOfWork, deps: Dependencies, cmd: PlaceOrder) -> tuple[Orde
     customer = uow.customers.get(cmd.customer_id)
     if customer.blocked:
         raise CustomerBlocked(customer.id)
-    currency, lines = _lines(uow, cmd)
+    currency, lines = _lines(uow, cmd, sale_of(deps.settings.seller, customer))
+    charges = order_charges(cmd.charges, lines, currency)
     now = deps.clock.now()
     order = Order.place(
         id=OrderId(deps.ids.new_id()),
@@ -136,6 +179,8 @@ def place_in(uow: UnitOfWork, deps: Dependencies, cmd: PlaceOrder) -> tuple[Orde
         idempotency_key=cmd.idempotency_key,
         request_fingerprint=cmd.fingerprint(),
         customer_reference=cmd.customer_reference,
+        charges=charges,
+        buyer_reference=cmd.buyer_reference,
     )
     uow.orders.add(order)  # first, so that the backorder rules below see it
     raised = _allocate(uow, deps, order)

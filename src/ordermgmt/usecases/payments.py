@@ -24,6 +24,7 @@ from ordermgmt.domain.invoice import (
     Settlement,
     document_total,
     invoice_lines,
+    uninvoiced_charges,
 )
 from ordermgmt.domain.ledger import EntryBuilder
 from ordermgmt.domain.money import Money
@@ -134,7 +135,7 @@ def _order_payment(
     )
     zero = Money.zero(order.currency)
     lines = invoice_lines(order, InvoicePolicy.ON_ORDER)
-    uninvoiced = document_total(lines, order.currency) if lines else zero
+    uninvoiced = document_total(lines, order.currency, uninvoiced_charges(order)) if lines else zero
     ahead = max(uninvoiced - order.prepaid, zero)  # what may still be paid ahead
     open_total = sum((i.outstanding for i in open_invoices), zero)
     if cmd.amount > open_total + ahead:
@@ -165,7 +166,7 @@ def _pay_ahead(
     chart = deps.settings.chart
     customer = uow.customers.get(order.customer_id)
     lines = invoice_lines(order, InvoicePolicy.ON_ORDER)
-    uninvoiced = document_total(lines, order.currency)
+    uninvoiced = document_total(lines, order.currency, uninvoiced_charges(order))
     if customer.payment_preference in CASH_SALE_PREFERENCES and (
         order.prepaid + amount == uninvoiced
     ):
@@ -174,7 +175,7 @@ def _pay_ahead(
         entry = EntryBuilder(order.currency)
         entry.debit(chart.cash_account(cmd.method), amount)
         entry.debit(chart.customer_prepayments, order.prepaid)
-        credit_sales(entry, deps, lines, order.currency)
+        credit_sales(entry, deps, invoice.lines, order.currency, charges=invoice.charges)
         description = f"Cash sale {invoice.number}"
         post(uow, deps, entry, description=description, reference=invoice.number, at=at)
         order.prepaid_amount = Decimal(0)

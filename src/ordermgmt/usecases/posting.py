@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from ordermgmt.domain.charges import Charge
 from ordermgmt.domain.errors import CurrencyMismatch
-from ordermgmt.domain.invoice import DocumentLine
+from ordermgmt.domain.invoice import DocumentLine, document_tax
 from ordermgmt.domain.ledger import EntryBuilder, JournalEntry
 from ordermgmt.domain.money import Money
-from ordermgmt.domain.order import Order, tax_subtotals
+from ordermgmt.domain.order import Order
 from ordermgmt.domain.payment import Payment, PaymentKind
+from ordermgmt.domain.totals import TaxKey
 from ordermgmt.ports import Dependencies, UnitOfWork
 
 
@@ -67,13 +69,29 @@ def credit_sales(
     lines: Sequence[DocumentLine],
     currency: str,
     sign: int = 1,
+    charges: Sequence[Charge] = (),
+    fixed_tax: tuple[tuple[TaxKey, Money], ...] = (),
 ) -> None:
-    """Revenue per rate (net) and output tax per rate (tax), on the credit side (sign 1) or
-    reversed onto the debit side (sign -1)."""
+    """Revenue per category and rate (the lines' nets), document-level charges and allowances
+    to their own accounts, and output tax per category and rate, on the credit side (sign 1)
+    or reversed onto the debit side (sign -1)."""
     chart = deps.settings.chart
-    for subtotal in tax_subtotals(((line.tax_rate, line.net) for line in lines), currency):
-        entry.credit(chart.revenue(subtotal.rate), subtotal.net * sign)
-        entry.credit(chart.output_tax(subtotal.rate), subtotal.tax * sign)
+    for key, net in _nets(lines, currency).items():
+        entry.credit(chart.revenue(key.rate, key.category), net * sign)
+    for charge in charges:
+        if charge.charge:
+            entry.credit(chart.charges_invoiced, charge.amount * sign)
+        else:
+            entry.debit(chart.allowances_granted, charge.amount * sign)
+    for subtotal in document_tax(lines, currency, fixed_tax, charges):
+        entry.credit(chart.output_tax(subtotal.rate, subtotal.category), subtotal.tax * sign)
+
+
+def _nets(lines: Sequence[DocumentLine], currency: str) -> dict[TaxKey, Money]:
+    nets: dict[TaxKey, Money] = {}
+    for line in lines:
+        nets[line.key] = nets.get(line.key, Money.zero(currency)) + line.net
+    return nets
 
 
 def new_payment(

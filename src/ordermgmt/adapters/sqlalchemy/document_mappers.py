@@ -10,15 +10,17 @@ from decimal import Decimal
 from typing import Any
 
 from ordermgmt.adapters.sqlalchemy import tables as t
-from ordermgmt.adapters.sqlalchemy.mappers import (
-    Mapper,
-    Row,
-    Rows,
-    money,
+from ordermgmt.adapters.sqlalchemy.legal_json import (
+    charges_from_json,
+    charges_json,
+    details_from_json,
+    details_json,
+    line_columns,
+    line_fields,
     tax_from_json,
     tax_json,
-    utc,
 )
+from ordermgmt.adapters.sqlalchemy.mappers import Mapper, Row, Rows, money, utc
 from ordermgmt.domain.invoice import CreditNote, DocumentLine, Invoice, Settlement
 from ordermgmt.domain.payment import Payment, PaymentKind, PaymentMethod
 from ordermgmt.domain.returns import ReturnLine, ReturnRequest, ReturnStatus
@@ -45,6 +47,7 @@ def _doc_lines(doc_id: str, lines: Sequence[DocumentLine]) -> list[dict[str, Any
             "discount": ln.discount.amount,
             "tax_rate": ln.tax_rate,
             "net": ln.net.amount,
+            **line_columns(ln),
         }
         for index, ln in enumerate(lines)
     ]
@@ -61,6 +64,7 @@ def _build_doc_lines(rows: Sequence[Row], currency: str) -> tuple[DocumentLine, 
             discount=money(r["discount"], currency),
             tax_rate=r["tax_rate"],
             net_amount=money(r["net"], currency).amount,
+            **line_fields(r, currency),
         )
         for r in sorted(rows, key=lambda x: x["position"])
     )
@@ -92,6 +96,8 @@ class InvoiceMapper(Mapper[Invoice]):
                     "send_error": i.send_error,
                     "fixed_tax": tax_json(i.fixed_tax),
                     "settled": i.outstanding.is_zero,
+                    "charges": charges_json(i.charges),
+                    "details": details_json(i.details),
                 }
             ],
             "document_lines": _doc_lines(i.id, i.lines),
@@ -110,6 +116,8 @@ class InvoiceMapper(Mapper[Invoice]):
             lines=_build_doc_lines(children["document_lines"], currency),
             issued_at=utc(r["issued_at"]),
             fixed_tax=tax_from_json(r["fixed_tax"], currency),
+            charges=charges_from_json(r["charges"], currency),
+            details=details_from_json(r["details"]),
             due_date=due,
             settlement=Settlement(r["settlement"]),
             paid=money(r["paid"], currency),
@@ -140,6 +148,8 @@ class CreditNoteMapper(Mapper[CreditNote]):
                     "issued_at": n.issued_at,
                     "reason": n.reason,
                     "fixed_tax": tax_json(n.fixed_tax),
+                    "charges": charges_json(n.charges),
+                    "details": details_json(n.details),
                 }
             ],
             "document_lines": _doc_lines(n.id, n.lines),
@@ -157,6 +167,8 @@ class CreditNoteMapper(Mapper[CreditNote]):
             lines=_build_doc_lines(children["document_lines"], currency),
             issued_at=utc(r["issued_at"]),
             fixed_tax=tax_from_json(r["fixed_tax"], currency),
+            charges=charges_from_json(r["charges"], currency),
+            details=details_from_json(r["details"]),
             invoice_id=r["invoice_id"],
             reason=r["reason"],
         )

@@ -17,9 +17,16 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy import Table
 
 from ordermgmt.adapters.sqlalchemy import tables as t
+from ordermgmt.adapters.sqlalchemy.legal_json import (
+    charges_from_json,
+    charges_json,
+    line_columns,
+    line_fields,
+)
 from ordermgmt.domain.base import Aggregate
 from ordermgmt.domain.catalog import Product
 from ordermgmt.domain.customer import Address, Customer, CustomerKind, PaymentPreference
+from ordermgmt.domain.document import DocumentFormat
 from ordermgmt.domain.ids import CustomerId, OrderId, ReceiptId, RequisitionId
 from ordermgmt.domain.inventory import Location, StockItem
 from ordermgmt.domain.money import Money, minor_unit
@@ -30,6 +37,7 @@ from ordermgmt.domain.purchasing import (
     RequisitionStatus,
     SupplierReceipt,
 )
+from ordermgmt.domain.vat import VatCategory
 
 A = TypeVar("A", bound=Aggregate)
 Rows = dict[str, list[dict[str, Any]]]
@@ -65,14 +73,6 @@ def _address_json(address: Address | None) -> str | None:
 
 def _address(text: str | None) -> Address | None:
     return None if text is None else Address(**json.loads(text))
-
-
-def tax_json(fixed: Sequence[tuple[Decimal, Money]]) -> str:
-    return json.dumps([[str(rate), str(m.amount)] for rate, m in fixed])
-
-
-def tax_from_json(text: str, currency: str) -> tuple[tuple[Decimal, Money], ...]:
-    return tuple((Decimal(rate), money(amount, currency)) for rate, amount in json.loads(text))
 
 
 class Mapper(Generic[A]):
@@ -118,6 +118,13 @@ class CustomerMapper(Mapper[Customer]):
                     "shipping_address": _address_json(c.shipping_address),
                     "blocked": c.blocked,
                     "registered_at": c.registered_at,
+                    "vat_id": c.vat_id,
+                    "buyer_reference": c.buyer_reference,
+                    "electronic_address": c.electronic_address,
+                    "electronic_scheme": c.electronic_scheme,
+                    "document_format": None
+                    if c.document_format is None
+                    else c.document_format.value,
                 }
             ]
         }
@@ -137,6 +144,13 @@ class CustomerMapper(Mapper[Customer]):
             shipping_address=_address(r["shipping_address"]),
             blocked=r["blocked"],
             registered_at=utc(r["registered_at"]),
+            vat_id=r["vat_id"],
+            buyer_reference=r["buyer_reference"],
+            electronic_address=r["electronic_address"],
+            electronic_scheme=r["electronic_scheme"],
+            document_format=None
+            if r["document_format"] is None
+            else DocumentFormat(r["document_format"]),
         )
 
 
@@ -161,6 +175,9 @@ class ProductMapper(Mapper[Product]):
                     "unit_cost": None if p.unit_cost is None else p.unit_cost.amount,
                     "cost_currency": None if p.unit_cost is None else p.unit_cost.currency,
                     "weight_kg": p.weight_kg,
+                    "tax_category": None if p.tax_category is None else p.tax_category.value,
+                    "unit_code": p.unit_code,
+                    "base_quantity": p.base_quantity,
                 }
             ]
         }
@@ -177,6 +194,9 @@ class ProductMapper(Mapper[Product]):
             active=r["active"],
             unit_cost=optional_money(r["unit_cost"], r["cost_currency"]),
             weight_kg=r["weight_kg"],
+            tax_category=None if r["tax_category"] is None else VatCategory(r["tax_category"]),
+            unit_code=r["unit_code"],
+            base_quantity=r["base_quantity"],
         )
 
 
@@ -249,6 +269,7 @@ def _order_line_row(order_id: str, ln: OrderLine) -> dict[str, Any]:
         "returned": ln.returned,
         "invoiced": ln.invoiced,
         "credited": ln.credited,
+        **line_columns(ln),
     }
 
 
@@ -278,6 +299,9 @@ class OrderMapper(Mapper[Order]):
                     "hold_reason": o.hold_reason,
                     "cancel_reason": o.cancel_reason,
                     "prepaid_amount": o.prepaid_amount,
+                    "charges": charges_json(o.charges),
+                    "charges_invoice_id": o.charges_invoice_id,
+                    "buyer_reference": o.buyer_reference,
                 }
             ],
             "order_lines": [_order_line_row(o.id, ln) for ln in o.lines],
@@ -318,6 +342,7 @@ class OrderMapper(Mapper[Order]):
                 returned=ln["returned"],
                 invoiced=ln["invoiced"],
                 credited=ln["credited"],
+                **line_fields(ln, currency),
             )
             for ln in sorted(children["order_lines"], key=lambda x: x["line_no"])
         ]
@@ -338,6 +363,9 @@ class OrderMapper(Mapper[Order]):
             hold_reason=r["hold_reason"],
             cancel_reason=r["cancel_reason"],
             prepaid_amount=r["prepaid_amount"],
+            charges=charges_from_json(r["charges"], currency),
+            charges_invoice_id=r["charges_invoice_id"],
+            buyer_reference=r["buyer_reference"],
         )
 
 

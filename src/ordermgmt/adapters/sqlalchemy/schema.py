@@ -23,7 +23,7 @@ from ordermgmt.domain.errors import SchemaOutOfDate, StorageError, ValidationErr
 log = logging.getLogger("ordermgmt.sql")
 
 #: The Alembic revision this code needs.
-HEAD = "0004"
+HEAD = "0005"
 
 
 def open_engine(url: str, **options: Any) -> Engine:

@@ -56,6 +56,11 @@ customers = Table(
     Column("shipping_address", Text),
     Column("blocked", Boolean, nullable=False),
     Column("registered_at", When, nullable=False),
+    Column("vat_id", String(15), nullable=False, server_default=""),
+    Column("buyer_reference", String(100), nullable=False, server_default=""),
+    Column("electronic_address", String(254), nullable=False, server_default=""),
+    Column("electronic_scheme", String(4), nullable=False, server_default="EM"),
+    Column("document_format", String(16)),
 )
 
 products = Table(
@@ -73,6 +78,10 @@ products = Table(
     Column("unit_cost", ExactDecimal),
     Column("cost_currency", Code),
     Column("weight_kg", ExactDecimal, nullable=False),
+    # None: derived from the rate (Product.category).
+    Column("tax_category", String(2)),
+    Column("unit_code", String(3), nullable=False, server_default="H87"),
+    Column("base_quantity", Integer, nullable=False, server_default="1"),
 )
 
 locations = Table(
@@ -116,6 +125,9 @@ orders = Table(
     Column("hold_reason", String(200), nullable=False),
     Column("cancel_reason", String(200), nullable=False),
     Column("prepaid_amount", ExactDecimal, nullable=False),
+    Column("charges", Text, nullable=False, server_default="[]"),
+    Column("charges_invoice_id", Id, nullable=False, server_default=""),
+    Column("buyer_reference", String(100), nullable=False, server_default=""),
 )
 
 Index("ix_orders_customer_status", orders.c.customer_id, orders.c.status)
@@ -147,6 +159,12 @@ order_lines = Table(
     Column("returned", Integer, nullable=False),
     Column("invoiced", Integer, nullable=False),
     Column("credited", Integer, nullable=False),
+    Column("tax_category", String(2), nullable=False, server_default="S"),
+    Column("unit_code", String(3), nullable=False, server_default="H87"),
+    Column("base_quantity", Integer, nullable=False, server_default="1"),
+    Column("discount_reason", String(100), nullable=False, server_default=""),
+    Column("charge", ExactDecimal),
+    Column("charge_reason", String(100), nullable=False, server_default=""),
 )
 # Open backorders of a sku, oldest first (served when stock arrives).
 Index(
@@ -258,6 +276,8 @@ invoices = Table(
     Column("send_error", String(500), nullable=False, server_default=""),
     Column("fixed_tax", Text, nullable=False),
     Column("settled", Boolean, nullable=False),
+    Column("charges", Text, nullable=False, server_default="[]"),
+    Column("details", Text, nullable=False, server_default="{}"),
 )
 Index("ix_invoices_unsettled", invoices.c.settled, invoices.c.customer_id)
 
@@ -274,6 +294,8 @@ credit_notes = Table(
     Column("issued_at", When, nullable=False, index=True),
     Column("reason", String(200), nullable=False),
     Column("fixed_tax", Text, nullable=False),
+    Column("charges", Text, nullable=False, server_default="[]"),
+    Column("details", Text, nullable=False, server_default="{}"),
 )
 
 document_lines = Table(
@@ -289,6 +311,12 @@ document_lines = Table(
     Column("discount", ExactDecimal, nullable=False),
     Column("tax_rate", ExactDecimal, nullable=False),
     Column("net", ExactDecimal, nullable=False),
+    Column("tax_category", String(2), nullable=False, server_default="S"),
+    Column("unit_code", String(3), nullable=False, server_default="H87"),
+    Column("base_quantity", Integer, nullable=False, server_default="1"),
+    Column("discount_reason", String(100), nullable=False, server_default=""),
+    Column("charge", ExactDecimal),
+    Column("charge_reason", String(100), nullable=False, server_default=""),
 )
 
 payments = Table(
