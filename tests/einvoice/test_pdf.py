@@ -16,7 +16,6 @@ import pypdf
 import pypdfium2
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
 from ordermgmt.adapters.einvoice.facturx import read_facturx, render_facturx
@@ -25,16 +24,15 @@ from ordermgmt.domain.document import (
     AllowanceCharge,
     DocumentType,
     InvoiceDocument,
-    InvoiceLine,
     Party,
     PaymentMeans,
     PaymentMeansCode,
-    line_net,
 )
 from ordermgmt.domain.money import minor_unit
 from ordermgmt.domain.vat import VatCategory
 from ordermgmt.errors import DocumentError
 from tests.einvoice.pdf_documents import BUYER, build, document_line, full_invoice, many_lines
+from tests.einvoice.strategies import invoice_documents
 
 CII_SAMPLE = Path(__file__).parent / "data_pdf" / "CII_example1.xml"
 A4_POINTS = (595, 842)
@@ -73,72 +71,9 @@ def amount(value: Decimal, currency: str) -> str:
 
 # -- (a) what the page says ---------------------------------------------------------------------
 
-SAFE_TEXT = st.text(
-    alphabet=st.sampled_from(
-        list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        + list("äöüßéèñçÅØ &<>\"'-./()#")
-    ),
-    min_size=1,
-    max_size=40,
-).filter(lambda s: s.strip() != "")
-SKUS = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-_./", min_size=1, max_size=24)
-CURRENCIES = st.sampled_from(["EUR", "JPY", "KWD", "CHF", "USD"])
-RATES = st.sampled_from(
-    [
-        (VatCategory.STANDARD, Decimal("0.19")),
-        (VatCategory.STANDARD, Decimal("0.055")),
-        (VatCategory.ZERO_RATED, Decimal(0)),
-        (VatCategory.EXEMPT, Decimal(0)),
-        (VatCategory.REVERSE_CHARGE, Decimal(0)),
-    ]
-)
 
-
-@st.composite
-def lines_of(draw: st.DrawFn, currency: str) -> tuple[InvoiceLine, ...]:
-    count = draw(st.integers(min_value=1, max_value=25))
-    skus = draw(st.lists(SKUS, min_size=count, max_size=count, unique=True))
-    lines = []
-    for index, sku in enumerate(skus, start=1):
-        category, rate = draw(RATES)
-        quantity = draw(st.decimals("0.001", "5000", places=3))
-        price = draw(st.decimals("0", "99999", places=minor_unit(currency) + 1))
-        unit = draw(st.sampled_from(["H87", "C62", "KGM", "MTR", "HUR", "LTR", "XYZ"]))
-        base = draw(st.sampled_from([Decimal(1), Decimal(10), Decimal(100)]))
-        net = line_net(quantity, price, base, (), (), currency)
-        lines.append(
-            InvoiceLine(
-                id=str(index),
-                name=draw(SAFE_TEXT),
-                sku=sku,
-                quantity=quantity,
-                unit_code=unit,
-                net_price=price,
-                base_quantity=base,
-                net=net,
-                category=category,
-                rate=rate,
-            )
-        )
-    return tuple(lines)
-
-
-@st.composite
-def documents(draw: st.DrawFn) -> InvoiceDocument:
-    currency = draw(CURRENCIES)
-    lines = draw(lines_of(currency))
-    buyer = dataclasses.replace(BUYER, name=draw(SAFE_TEXT))
-    return build(
-        lines,
-        currency=currency,
-        number=draw(st.from_regex(r"[A-Z]{2,4}-[0-9]{1,8}", fullmatch=True)),
-        buyer=buyer,
-        type=draw(st.sampled_from(DocumentType)),
-    )
-
-
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(invoice_documents())
 def test_the_pdf_shows_the_number_the_buyer_every_sku_and_the_amount_due(
     document: InvoiceDocument,
 ) -> None:
