@@ -125,15 +125,9 @@ def credit_for(
             for line in invoice.lines
             if line.quantity > already.get(line.order_line_no, 0)
         }
-    left = {
-        line.order_line_no: line.quantity
-        - already.get(line.order_line_no, 0)
-        - quantities.get(line.order_line_no, 0)
-        for line in invoice.lines
-    }
     # the note that takes back the last units takes the allowances and charges along: a
     # document needs a line, so no later note could
-    with_charges = with_charges or not any(left.values())
+    with_charges = with_charges or _takes_the_last(invoice, already, quantities)
     charges = uncredited_charges(invoice, previous) if with_charges else ()
     if not quantities and not charges:
         raise ValidationError("invoice_id", invoice.id, f"{invoice.number} is fully credited")
@@ -157,6 +151,14 @@ def credit_for(
             f"{invoice.number} after its allowances: credit its allowances and charges with them",
         )
     return credit
+
+
+def _takes_the_last(invoice: Invoice, already: dict[int, int], more: dict[int, int]) -> bool:
+    """True when crediting ``more`` units after ``already`` leaves none of ``invoice``."""
+    return all(
+        line.quantity == already.get(line.order_line_no, 0) + more.get(line.order_line_no, 0)
+        for line in invoice.lines
+    )
 
 
 def _net_per_key(lines: Sequence[DocumentLine], charges: Sequence[Charge]) -> dict[TaxKey, Decimal]:

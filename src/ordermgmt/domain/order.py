@@ -50,6 +50,7 @@ from ordermgmt.domain.order_status import PaymentStatus as PaymentStatus
 from ordermgmt.domain.totals import TaxKey as TaxKey
 from ordermgmt.domain.totals import TaxSubtotal as TaxSubtotal
 from ordermgmt.domain.totals import Totals as Totals
+from ordermgmt.domain.totals import line_gross as line_gross
 from ordermgmt.domain.totals import tax_subtotals as tax_subtotals
 from ordermgmt.domain.vat import VatCategory
 
@@ -64,13 +65,6 @@ class Owing(Protocol):
 def order_number(sequence: int) -> str:
     """The human order number for the ``sequence``-th order: ``SO-000042``."""
     return f"SO-{sequence:06d}"
-
-
-def line_gross(unit_price: Money, quantity: int, base_quantity: int) -> Decimal:
-    """``quantity`` units at ``unit_price`` per ``base_quantity`` units, unrounded."""
-    if base_quantity == 1:
-        return unit_price.amount * quantity
-    return unit_price.amount * quantity / base_quantity
 
 
 @dataclass(kw_only=True)

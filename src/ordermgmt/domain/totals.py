@@ -83,3 +83,10 @@ class Totals:
     @cached_property
     def total(self) -> Money:
         return self.net_total + self.tax_total
+
+
+def line_gross(unit_price: Money, quantity: int, base_quantity: int) -> Decimal:
+    """``quantity`` units at ``unit_price`` per ``base_quantity`` units, unrounded."""
+    if base_quantity == 1:
+        return unit_price.amount * quantity
+    return unit_price.amount * quantity / base_quantity
