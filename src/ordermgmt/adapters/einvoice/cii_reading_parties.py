@@ -77,18 +77,17 @@ def _endpoint(element: Element | None) -> ElectronicAddress | None:
 
 
 def _contact(element: Element | None) -> Contact | None:
-    if element is None:
-        return None
-    return Contact(
+    contact = Contact(
         name=text(element, "ram:PersonName"),
         phone=text(element, "ram:TelephoneUniversalCommunication/ram:CompleteNumber"),
         email=text(element, "ram:EmailURIUniversalCommunication/ram:URIID"),
     )
+    return contact if contact != Contact() else None
 
 
 def delivery(root: Element) -> Delivery | None:
     """Deliver-to (BG-13): party name (BT-70), address (BG-15) and the actual delivery date
-    (BT-72); ``None`` when the document states none of them."""
+    (BT-72); ``None`` when the document states none of them (or only empty elements)."""
     element = find(root, "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeDelivery")
     when = day(
         element,
@@ -96,13 +95,12 @@ def delivery(root: Element) -> Delivery | None:
         "the actual delivery date (BT-72)",
     )
     ship_to = find(element, "ram:ShipToTradeParty")
-    if ship_to is None and when is None:
-        return None
-    return Delivery(
+    result = Delivery(
         name=text(ship_to, "ram:Name"),
         address=address(find(ship_to, "ram:PostalTradeAddress")),
         date=when,
     )
+    return result if result != Delivery() else None
 
 
 def payment_means(root: Element, extra: dict[str, str]) -> PaymentMeans | None:
