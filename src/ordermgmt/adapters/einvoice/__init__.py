@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 from ordermgmt.adapters.einvoice.renderer import EInvoiceRenderer
 
 if TYPE_CHECKING:
+    from ordermgmt.adapters.einvoice.cii_reading import read_cii
     from ordermgmt.adapters.einvoice.facturx import read_facturx
     from ordermgmt.adapters.einvoice.ubl_reading import read_ubl
 
-__all__ = ["EInvoiceRenderer", "read_facturx", "read_ubl"]
+__all__ = ["EInvoiceRenderer", "read_cii", "read_facturx", "read_ubl"]
 
 _READERS = {
+    "read_cii": "ordermgmt.adapters.einvoice.cii_reading",
     "read_facturx": "ordermgmt.adapters.einvoice.facturx",
     "read_ubl": "ordermgmt.adapters.einvoice.ubl_reading",
 }
