@@ -5,9 +5,10 @@ Orders are generated through the public API: a German seller, buyers at home, in
 member state with a VAT id (intra-community supply), outside the EU (export) and businesses
 under the reverse charge; standard, reduced, zero-rated and exempt products; units and base
 quantities; line discounts and charges; allowances and charges on the whole order; EUR, JPY
-and KWD; invoices and partial credit notes. Each document, in every XML format, is validated
-against the syntax's XSD and the official EN 16931 schematron, read back, and its VAT
-breakdown and totals compared with the journal entry the library posted for it.
+and KWD; invoices and partial credit notes. Each document, in every format (of Factur-X, its
+embedded CII), is validated against the syntax's XSD and the official EN 16931 schematron,
+read back, and its VAT breakdown and totals compared with the journal entry the library
+posted for it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from ordermgmt import Money, OrderManagement
-from ordermgmt.adapters.einvoice.ubl_reading import read_ubl
+from ordermgmt.adapters.einvoice import read_cii, read_facturx, read_ubl
 from ordermgmt.domain.document import (
     Contact,
     DocumentFormat,
@@ -35,7 +36,7 @@ from ordermgmt.domain.document import (
 )
 from ordermgmt.errors import DocumentError, ValidationError
 from ordermgmt.testing import FixedClock, SequentialIdGenerator
-from tests.einvoice.validation import assert_valid, validate_ubl
+from tests.einvoice.validation import assert_valid, validate_cii, validate_ubl
 
 SELLER = Seller(
     party=Party(
@@ -69,6 +70,8 @@ BUYERS = [
     ("DE", "", "b2c"),
 ]
 UBL_FORMATS = (DocumentFormat.UBL, DocumentFormat.PEPPOL, DocumentFormat.XRECHNUNG_UBL)
+CII_FORMATS = (DocumentFormat.CII, DocumentFormat.XRECHNUNG_CII, DocumentFormat.FACTURX)
+FORMATS = UBL_FORMATS + CII_FORMATS
 
 
 @dataclass(frozen=True)
@@ -194,17 +197,29 @@ def fits_two_decimals(view: Any) -> bool:
     return all(m.amount == m.amount.quantize(Decimal("0.01")) for m in amounts)
 
 
+def stated(format: DocumentFormat, content: bytes) -> InvoiceDocument:
+    """The document in ``content``, validated against its syntax's XSD and the EN 16931
+    schematron, then read back."""
+    if format is DocumentFormat.FACTURX:
+        assert content.startswith(b"%PDF")
+        content = read_facturx(content)
+    if format in UBL_FORMATS:
+        assert_valid(validate_ubl(content), content)
+        return read_ubl(content)
+    assert_valid(validate_cii(content), content)
+    return read_cii(content)
+
+
 def check_every_format(oms: OrderManagement, view: Any, credit_note: bool) -> None:
-    for format in UBL_FORMATS:
+    for format in FORMATS:
         ask = oms.credit_note_document if credit_note else oms.invoice_document
         event(f"{view.currency} {'refused (BR-DEC)' if not fits_two_decimals(view) else 'valid'}")
         if not fits_two_decimals(view):
             with pytest.raises(DocumentError, match="BR-DEC"):
                 ask(view.id, format=format.value)
             continue
-        rendered = ask(view.id, format=format.value)
-        assert_valid(validate_ubl(rendered.content), rendered.content)
-        document = read_ubl(rendered.content)
+        document = stated(format, ask(view.id, format=format.value).content)
+        assert document.number == view.number
         currency = document.currency
         assert_agrees_with_ledger(document, ledger_figures(oms, document.number, currency))
 
