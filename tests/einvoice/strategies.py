@@ -53,19 +53,23 @@ from ordermgmt.domain.vat import VatCategory
 from tests.einvoice.identifiers import gtin
 from tests.einvoice.strategy_parts import (
     ALLOWANCE_REASONS,
+    BOOL,
     CHARGE_REASONS,
+    DIGITS,
     EU_COUNTRIES,
     EXEMPTION_REASONS,
     ITEMS,
+    MAYBE_TEXT,
     NON_EU_COUNTRIES,
     SELLER_COUNTRIES,
     STANDARD_RATES,
     Profile,
+    ints,
     leitweg,
     parties,
     payment_means,
+    pick,
     postal_addresses,
-    text,
 )
 
 C = VatCategory
@@ -80,6 +84,8 @@ UNITS = {"H87": 0, "C62": 0, "KGM": 3, "MTR": 3, "LTR": 3, "HUR": 2}
 BASE_QUANTITIES = (Decimal(1), Decimal(10), Decimal(100))
 PERCENTAGES = tuple(Decimal(p) for p in (2, 3, 5, 10, 15, 20))
 ZERO = Decimal(0)
+ISSUE_DATES = st.dates(date(2024, 1, 1), date(2027, 12, 31))
+DAYS = st.integers(0, 60).map(lambda n: timedelta(days=n))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +122,9 @@ def quantities(draw: st.DrawFn, unit: str, currency: str) -> Decimal:
     up to three decimals (kilograms, metres, litres) or in quarter hours."""
     places = 0 if currency in EXACT_CURRENCIES else UNITS[unit]
     if unit == "HUR" and places:
-        return Decimal(draw(st.integers(1, 40_000))) / 4
+        return Decimal(draw(ints(1, 40_000))) / 4
     scale = 10**places
-    return Decimal(draw(st.integers(scale // 2 if places else 1, 10_000 * scale))) / scale
+    return Decimal(draw(ints(scale // 2 if places else 1, 10_000 * scale))) / scale
 
 
 @st.composite
@@ -127,11 +133,11 @@ def net_prices(draw: st.DrawFn, base: Decimal, currency: str) -> Decimal:
     (four places, for one unit), in JPY and KWD a whole number of yen or cents per unit."""
     if currency in EXACT_CURRENCIES:
         quantum = MONEY_QUANTUM[currency]
-        per_unit = draw(st.integers(1, int(Decimal(10**6) / base / quantum)))
+        per_unit = draw(ints(1, int(Decimal(10**6) / base / quantum)))
         return per_unit * quantum * base
-    if base > 1 or draw(st.booleans()):
-        return Decimal(draw(st.integers(1, 10**8))) / 100
-    return Decimal(draw(st.integers(100, 10**6))) / 10_000
+    if base > 1 or draw(BOOL):
+        return Decimal(draw(ints(1, 10**8))) / 100
+    return Decimal(draw(ints(100, 10**6))) / 10_000
 
 
 @st.composite
@@ -148,8 +154,8 @@ def adjustments(
     most = (basis / 4 / quantum).to_integral_value(rounding=ROUND_FLOOR)
     if most < 1:
         return None
-    code, reason = draw(st.sampled_from(CHARGE_REASONS if charge else ALLOWANCE_REASONS))
-    form = draw(st.sampled_from(("both", "code", "reason")))
+    code, reason = draw(pick(*CHARGE_REASONS if charge else ALLOWANCE_REASONS))
+    form = draw(pick("both", "code", "reason"))
     code, reason = (
         (code, "")
         if form == "code"
@@ -160,12 +166,12 @@ def adjustments(
             reason,
         )
     )
-    amount, base_amount, percent = draw(st.integers(1, int(most))) * quantum, None, None
+    amount, base_amount, percent = draw(ints(1, int(most))) * quantum, None, None
     # As a percentage: of a round base (whole units; hundreds of yen), the amount exact.
     step = Decimal(100) if currency == "JPY" else Decimal(1)
     base = (basis / step).to_integral_value(rounding=ROUND_FLOOR) * step
-    if base > 0 and draw(st.booleans()):
-        percent = draw(st.sampled_from(PERCENTAGES))
+    if base > 0 and draw(BOOL):
+        percent = draw(pick(*PERCENTAGES))
         amount, base_amount = base * percent / 100, base
     category, rate = pair
     return AllowanceCharge(charge, amount, reason, code, category, rate, base_amount, percent)
@@ -176,18 +182,18 @@ def document_lines(
     draw: st.DrawFn, number: int, pair: tuple[VatCategory, Decimal], currency: str
 ) -> InvoiceLine:
     """Invoice line ``number`` taxed at ``pair``, its net computed by ``line_net``."""
-    unit = draw(st.sampled_from(sorted(UNITS)))
-    base = draw(st.sampled_from(BASE_QUANTITIES))
+    unit = draw(pick(*sorted(UNITS)))
+    base = draw(pick(*BASE_QUANTITIES))
     quantity = draw(quantities(unit, currency))
     price = draw(net_prices(base, currency))
     if quantity * price / base < 1 and currency not in EXACT_CURRENCIES:
         quantity = Decimal(int((base / price).to_integral_value(rounding=ROUND_CEILING)))
     gross = quantity * price / base
-    allowance = draw(st.none() | adjustments(False, gross, currency, pair))
-    charge = draw(st.none() | adjustments(True, gross, currency, pair))
+    allowance = draw(adjustments(False, gross, currency, pair)) if draw(BOOL) else None
+    charge = draw(adjustments(True, gross, currency, pair)) if draw(BOOL) else None
     allowances = () if allowance is None else (allowance,)
     charges = () if charge is None else (charge,)
-    sku, name = draw(st.sampled_from(ITEMS))
+    sku, name = draw(pick(*ITEMS))
     category, rate = pair
     return InvoiceLine(
         id=str(number),
@@ -202,10 +208,10 @@ def document_lines(
         rate=rate,
         allowances=allowances,
         charges=charges,
-        description=draw(st.just("") | text()),
-        note=draw(st.just("") | text()),
-        buyer_item_id=draw(st.sampled_from(("", f"B-{number:04d}"))),
-        gtin=draw(st.just("") | st.text("0123456789", min_size=12, max_size=12).map(gtin)),
+        description=draw(MAYBE_TEXT),
+        note=draw(MAYBE_TEXT),
+        buyer_item_id=draw(pick("", f"B-{number:04d}")),
+        gtin=gtin(draw(DIGITS)) if draw(BOOL) else "",
     )
 
 
@@ -223,8 +229,8 @@ def tax_pairs(
     allowed = [p for c in situation.others for p in pairs_of(c)]
     if currency == "KWD":  # no VAT in Kuwait: zero-rated, exempt, export only
         allowed = [p for p in allowed if p[0] is not C.STANDARD]
-    first = draw(st.sampled_from(pairs_of(situation.main)))
-    more = draw(st.lists(st.sampled_from(allowed), max_size=3, unique=True)) if allowed else []
+    first = draw(pick(*pairs_of(situation.main)))
+    more = draw(st.lists(pick(*allowed), max_size=3, unique=True)) if allowed else []
     return [first, *(p for p in more if p != first)]
 
 
@@ -235,14 +241,14 @@ def tax_pairs(
 def _lines_and_adjustments(
     draw: st.DrawFn, pairs: list[tuple[VatCategory, Decimal]], currency: str
 ) -> tuple[tuple[InvoiceLine, ...], tuple[AllowanceCharge, ...]]:
-    extra = draw(st.lists(st.sampled_from(pairs), max_size=6 - len(pairs)))
+    extra = draw(st.lists(pick(*pairs), max_size=6 - len(pairs)))
     lines = tuple(
         draw(document_lines(i, pair, currency)) for i, pair in enumerate([*pairs, *extra], 1)
     )
     taxable = {p: sum((ln.net for ln in lines if (ln.category, ln.rate) == p), ZERO) for p in pairs}
     items: list[AllowanceCharge] = []
-    for charge in draw(st.lists(st.booleans(), max_size=3)):
-        pair = draw(st.sampled_from(pairs))
+    for charge in draw(st.lists(BOOL, max_size=3)):
+        pair = draw(pick(*pairs))
         item = draw(adjustments(charge, taxable[pair], currency, pair))
         if item is not None:
             items.append(item)
@@ -257,7 +263,7 @@ def _reasons(
     """An exemption reason (code, text) per exempt category; left out, the default applies."""
     chosen: dict[VatCategory, tuple[str, str]] = {}
     for category in {c for c, _ in pairs if c in EXEMPTION_REASONS}:
-        reason = draw(st.none() | st.sampled_from(EXEMPTION_REASONS[category]))
+        reason = draw(pick(*EXEMPTION_REASONS[category])) if draw(BOOL) else None
         if reason is not None:
             chosen[category] = reason
     return chosen
@@ -266,41 +272,41 @@ def _reasons(
 @st.composite
 def _countries(draw: st.DrawFn, situation: Situation, profile: Profile) -> tuple[str, str]:
     """(seller country, buyer country) of a situation."""
-    seller = "DE" if profile.xrechnung else draw(st.sampled_from(SELLER_COUNTRIES))
+    seller = "DE" if profile.xrechnung else draw(pick(*SELLER_COUNTRIES))
     if situation is DOMESTIC or situation is REVERSE:
         return seller, seller
     if situation is INTRA:
-        return seller, draw(st.sampled_from([c for c in EU_COUNTRIES if c != seller]))
+        return seller, draw(pick(*[c for c in EU_COUNTRIES if c != seller]))
     if situation is EXPORT:
-        return seller, draw(st.sampled_from(NON_EU_COUNTRIES))
-    return seller, draw(st.sampled_from((*EU_COUNTRIES, *NON_EU_COUNTRIES)))
+        return seller, draw(pick(*NON_EU_COUNTRIES))
+    return seller, draw(pick(*EU_COUNTRIES, *NON_EU_COUNTRIES))
 
 
 @st.composite
 def _dates(draw: st.DrawFn, situation: Situation, buyer_country: str) -> dict[str, object]:
     """Issue and due date, delivery and invoicing period; an intra-community supply has a
     deliver-to address in the buyer's country and a delivery date or period."""
-    issue = draw(st.dates(date(2024, 1, 1), date(2027, 12, 31)))
-    days = st.integers(0, 60).map(lambda n: timedelta(days=n))
+    issue = draw(ISSUE_DATES)
+    days = DAYS
     fields: dict[str, object] = {"issue_date": issue}
-    has_period = draw(st.booleans())
+    has_period = draw(BOOL)
     if has_period:
         start = issue - draw(days)
         fields["period_start"] = start
-        fields["period_end"] = draw(st.none() | st.just(start + draw(days)))
+        fields["period_end"] = start + draw(days) if draw(BOOL) else None
     needs_delivery = situation is INTRA
-    if needs_delivery or draw(st.booleans()):
+    if needs_delivery or draw(BOOL):
         when = issue - draw(days)
-        dated = (needs_delivery and not has_period) or draw(st.booleans())
+        dated = (needs_delivery and not has_period) or draw(BOOL)
         address = draw(postal_addresses(buyer_country)) if needs_delivery else None
-        if address is None and draw(st.booleans()):
+        if address is None and draw(BOOL):
             address = draw(postal_addresses(buyer_country))
         dated = dated or address is None
         fields["delivery"] = Delivery(
-            name=draw(st.just("") | text()), address=address, date=when if dated else None
+            name=draw(MAYBE_TEXT), address=address, date=when if dated else None
         )
-    fields["due_date"] = draw(st.none() | st.just(issue + draw(days)))
-    terms = draw(st.sampled_from(("", "Zahlbar innerhalb 30 Tagen netto", "Net 30 days")))
+    fields["due_date"] = issue + draw(days) if draw(BOOL) else None
+    terms = draw(pick("", "Zahlbar innerhalb 30 Tagen netto", "Net 30 days"))
     if fields["due_date"] is None and not terms:
         terms = "Payable on receipt"
     fields["payment_terms"] = terms
@@ -312,20 +318,20 @@ def _references(
     draw: st.DrawFn, kind: DocumentType, issue: date, profile: Profile
 ) -> dict[str, object]:
     """Number, buyer / order references, notes and, for a credit note, the credited invoice."""
-    serial = draw(st.integers(1, 99_999))
+    serial = draw(ints(1, 99_999))
     prefix = "GS" if kind is DocumentType.CREDIT_NOTE else "RE"
     fields: dict[str, object] = {"number": f"{prefix}-{issue.year}-{serial:05d}"}
     fields["buyer_reference"] = (
-        draw(leitweg()) if profile.xrechnung else draw(st.sampled_from(("", "4711", "Dept. 7")))
+        draw(leitweg()) if profile.xrechnung else draw(pick("", "4711", "Dept. 7"))
     )
-    fields["purchase_order_reference"] = draw(st.sampled_from(("", "PO-2291", "Bestellung 17/A")))
+    fields["purchase_order_reference"] = draw(pick("", "PO-2291", "Bestellung 17/A"))
     if profile.peppol and not fields["buyer_reference"] and not fields["purchase_order_reference"]:
         fields["purchase_order_reference"] = f"PO-{serial}"
-    fields["sales_order_reference"] = draw(st.sampled_from(("", f"SO-{serial:06d}")))
-    fields["note"] = draw(st.just("") | text())
+    fields["sales_order_reference"] = draw(pick("", f"SO-{serial:06d}"))
+    fields["note"] = draw(MAYBE_TEXT)
     if kind is DocumentType.CREDIT_NOTE:
-        fields["preceding_invoice"] = f"RE-{issue.year}-{draw(st.integers(1, 99_999)):05d}"
-        fields["preceding_invoice_date"] = issue - draw(st.integers(0, 365).map(timedelta))
+        fields["preceding_invoice"] = f"RE-{issue.year}-{draw(ints(1, 99_999)):05d}"
+        fields["preceding_invoice_date"] = issue - timedelta(days=draw(ints(0, 365)))
     return fields
 
 
@@ -335,12 +341,10 @@ def _prepaid_and_rounding(
 ) -> tuple[Decimal, Decimal]:
     """A prepaid part (at most half) and, in EUR, a cash rounding to 0.05."""
     prepaid = ZERO
-    if draw(st.booleans()):
-        prepaid = money(
-            tax_inclusive * Decimal(draw(st.sampled_from(("0.1", "0.25", "0.5")))), currency
-        )
+    if draw(BOOL):
+        prepaid = money(tax_inclusive * Decimal(draw(pick("0.1", "0.25", "0.5"))), currency)
     rounding = ZERO
-    if currency == "EUR" and draw(st.booleans()):
+    if currency == "EUR" and draw(BOOL):
         payable = tax_inclusive - prepaid
         rounding = (payable / Decimal("0.05")).quantize(1, ROUND_HALF_UP) * Decimal("0.05")
         rounding -= payable
@@ -351,10 +355,10 @@ def _prepaid_and_rounding(
 def _documents(
     draw: st.DrawFn, types: tuple[DocumentType, ...], currencies: tuple[str, ...], profile: Profile
 ) -> InvoiceDocument:
-    kind = draw(st.sampled_from(types))
-    currency = draw(st.sampled_from(currencies))
+    kind = draw(pick(*types))
+    currency = draw(pick(*currencies))
     situations = (EXPORT, OUTSIDE) if currency == "KWD" else SITUATIONS
-    situation = draw(st.sampled_from(situations))
+    situation = draw(pick(*situations))
     seller_country, buyer_country = draw(_countries(situation, profile))
     pairs = draw(tax_pairs(situation, seller_country, currency))
     lines, items = draw(_lines_and_adjustments(pairs, currency))
@@ -369,7 +373,7 @@ def _documents(
     # A UBL credit note has its due date in the payment means only.
     needs_means = profile.xrechnung or (kind is DocumentType.CREDIT_NOTE and dates["due_date"])
     means = draw(payment_means(seller_country, required=bool(needs_means)))
-    remittance = draw(st.sampled_from(("", references["number"]))) if means else ""
+    remittance = draw(pick("", references["number"])) if means else ""
     return InvoiceDocument(
         type=kind,
         currency=currency,

@@ -8,8 +8,9 @@ already whitespace-normalised (a reader gives back exactly what was written).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -133,6 +134,22 @@ BICS = ("COBADEFFXXX", "DEUTDEFF", "BNPAFRPP", "GIBAATWW", "CAIXESBB")
 DOMAINS = ("example.de", "example.com", "example.fr")
 _ALPHABET = "abcXYZ019 äöüÄÖÜßéçñøœΑλ€&<>'\"-./,;:()"
 
+BOOL = st.booleans()
+
+
+@functools.cache
+def pick(*values: Any) -> st.SearchStrategy[Any]:
+    """One of ``values`` (the strategy built once per set of values: building is the slow
+    part of drawing)."""
+    return st.sampled_from(values)
+
+
+@functools.lru_cache(maxsize=4096)
+def ints(low: int, high: int) -> st.SearchStrategy[int]:
+    """An integer in [low, high] (the strategy cached like :func:`pick`'s)."""
+    return st.integers(low, high)
+
+
 DIGITS = st.text("0123456789", min_size=12, max_size=12)
 LETTERS = st.text("ABCDEFGHJKLMNPRSTUVWXYZ", min_size=2, max_size=2)
 
@@ -146,6 +163,9 @@ def text() -> st.SearchStrategy[str]:
     )
 
 
+MAYBE_TEXT = st.just("") | text()
+
+
 def leitweg() -> st.SearchStrategy[str]:
     """A Leitweg-ID with correct check digits, e.g. ``04011000-1234512345-06``."""
     coarse = st.text("0123456789", min_size=2, max_size=12)
@@ -156,8 +176,8 @@ def leitweg() -> st.SearchStrategy[str]:
 @st.composite
 def postal_addresses(draw: st.DrawFn, country: str) -> PostalAddress:
     """An address in ``country`` with one or two lines, a city and a post code."""
-    city, postal_code = draw(st.sampled_from(CITIES[country]))
-    lines = tuple(draw(st.lists(st.sampled_from(STREETS), min_size=1, max_size=2, unique=True)))
+    city, postal_code = draw(pick(*CITIES[country]))
+    lines = tuple(draw(st.lists(pick(*STREETS), min_size=1, max_size=2, unique=True)))
     subdivision = "NY" if country == "US" else ""
     return PostalAddress(lines, city, postal_code, country, subdivision)
 
@@ -167,26 +187,26 @@ def electronic_addresses(draw: st.DrawFn, party_vat_id: str) -> ElectronicAddres
     """An e-mail address, a GLN, or for a German VAT id that id (EAS ``EM``, ``0088``,
     ``9930``)."""
     schemes = ["EM", "0088"] + (["9930"] if party_vat_id.startswith("DE") else [])
-    scheme = draw(st.sampled_from(schemes))
+    scheme = draw(pick(*schemes))
     if scheme == "0088":
         return ElectronicAddress(gln(draw(DIGITS)), "0088")
     if scheme == "9930":
         return ElectronicAddress(party_vat_id, "9930")
-    return ElectronicAddress(f"invoices@{draw(st.sampled_from(DOMAINS))}", "EM")
+    return ElectronicAddress(f"invoices@{draw(pick(*DOMAINS))}", "EM")
 
 
 @st.composite
 def contacts(draw: st.DrawFn, complete: bool) -> Contact:
     """A contact point; ``complete``: name, telephone and e-mail all present."""
-    name = draw(st.sampled_from(("Erika Mustermann", "Jean Dupont", "Ólafur Þórsson")))
-    phone = draw(st.sampled_from(("+49 30 1234567", "030 987654", "+33 1 23 45 67 89")))
-    email = f"billing@{draw(st.sampled_from(DOMAINS))}"
+    name = draw(pick("Erika Mustermann", "Jean Dupont", "Ólafur Þórsson"))
+    phone = draw(pick("+49 30 1234567", "030 987654", "+33 1 23 45 67 89"))
+    email = f"billing@{draw(pick(*DOMAINS))}"
     if complete:
         return Contact(name, phone, email)
     return Contact(
-        draw(st.sampled_from(("", name))),
-        draw(st.sampled_from(("", phone))),
-        draw(st.sampled_from((email, ""))) or email,
+        draw(pick("", name)),
+        draw(pick("", phone)),
+        draw(pick(email, "")) or email,
     )
 
 
@@ -194,7 +214,7 @@ def contacts(draw: st.DrawFn, complete: bool) -> Contact:
 def _vat_id(draw: st.DrawFn, country: str, wanted: bool | None) -> str:
     if country not in VAT_FORMATS or wanted is False:
         return ""
-    if wanted is None and not draw(st.booleans()):
+    if wanted is None and not draw(BOOL):
         return ""
     return vat_id(country, draw(DIGITS), draw(LETTERS))
 
@@ -204,22 +224,22 @@ def sellers(draw: st.DrawFn, country: str, vat: bool, profile: Profile) -> Party
     """The seller: with a VAT id where the situation needs one, else identified by its
     commercial register number (BR-CO-26)."""
     vat_id_ = draw(_vat_id(country, vat))
-    registration = draw(st.sampled_from(("", "HRB 12345", "RCS Paris B 123 456 789")))
+    registration = draw(pick("", "HRB 12345", "RCS Paris B 123 456 789"))
     if not vat_id_ and not registration:
         registration = "HRB 98765"
-    tax_number = draw(st.sampled_from(("", "201/113/40209")))
+    tax_number = draw(pick("", "201/113/40209"))
     if profile.xrechnung and not vat_id_:
         tax_number = "201/113/40209"  # BR-DE-16 (applied here whatever the categories)
     return Party(
-        name=draw(st.sampled_from(SELLER_NAMES)),
+        name=draw(pick(*SELLER_NAMES)),
         address=draw(postal_addresses(country)),
-        trading_name=draw(st.just("") | text()),
+        trading_name=draw(MAYBE_TEXT),
         vat_id=vat_id_,
         tax_number=tax_number,
         registration_id=registration,
-        legal_info=draw(st.sampled_from(("", "Geschäftsführer: Erika Mustermann"))),
-        electronic_address=draw(_maybe(electronic_addresses(vat_id_), profile.endpoints)),
-        contact=draw(_maybe(contacts(profile.xrechnung), profile.xrechnung)),
+        legal_info=draw(pick("", "Geschäftsführer: Erika Mustermann")),
+        electronic_address=_maybe(draw, electronic_addresses(vat_id_), profile.endpoints),
+        contact=_maybe(draw, contacts(profile.xrechnung), profile.xrechnung),
     )
 
 
@@ -228,13 +248,13 @@ def buyers(draw: st.DrawFn, country: str, vat: bool | None, profile: Profile) ->
     """The buyer, with or without a VAT id as the situation says."""
     vat_id_ = draw(_vat_id(country, vat))
     return Party(
-        name=draw(st.sampled_from(BUYER_NAMES)),
+        name=draw(pick(*BUYER_NAMES)),
         address=draw(postal_addresses(country)),
-        trading_name=draw(st.just("") | text()),
+        trading_name=draw(MAYBE_TEXT),
         vat_id=vat_id_,
-        registration_id=draw(st.sampled_from(("", "HRA 4711"))),
-        electronic_address=draw(_maybe(electronic_addresses(vat_id_), profile.endpoints)),
-        contact=draw(_maybe(contacts(False), False)),
+        registration_id=draw(pick("", "HRA 4711")),
+        electronic_address=_maybe(draw, electronic_addresses(vat_id_), profile.endpoints),
+        contact=_maybe(draw, contacts(False), False),
     )
 
 
@@ -251,32 +271,32 @@ def parties(
     )
 
 
-def _maybe(strategy: st.SearchStrategy[T], required: bool) -> st.SearchStrategy[T | None]:
-    return strategy if required else st.none() | strategy
+def _maybe(draw: st.DrawFn, strategy: st.SearchStrategy[T], required: bool) -> T | None:
+    return draw(strategy) if required or draw(BOOL) else None
 
 
 @st.composite
 def payment_means(draw: st.DrawFn, country: str, required: bool) -> PaymentMeans | None:
     """Payment instructions: a SEPA or other credit transfer to an IBAN, a card (its last
     digits) or a SEPA direct debit (mandate, creditor id, debited IBAN)."""
-    if not required and draw(st.booleans()):
+    if not required and draw(BOOL):
         return None
-    code = draw(st.sampled_from(("58", "30", "48", "59")))
+    code = draw(pick("58", "30", "48", "59"))
     account_country = country if country in IBAN_FORMATS else "DE"
     if code in ("58", "30"):
         return PaymentMeans(
             PaymentMeansCode(code),
             iban=iban(account_country, draw(DIGITS)),
-            bic=draw(st.sampled_from(("", *BICS))),
-            account_name=draw(st.just("") | st.sampled_from(SELLER_NAMES)),
+            bic=draw(pick("", *BICS)),
+            account_name=draw(pick("", *SELLER_NAMES)),
         )
     if code == "48":
         digits = draw(st.text("0123456789", min_size=4, max_size=6))
-        holder = draw(st.sampled_from(("", "ERIKA MUSTERMANN")))
+        holder = draw(pick("", "ERIKA MUSTERMANN"))
         return PaymentMeans(PaymentMeansCode.CARD, card_last_digits=digits, card_holder=holder)
     return PaymentMeans(
         PaymentMeansCode.SEPA_DIRECT_DEBIT,
-        mandate_reference=f"MANDATE-{draw(st.integers(1, 99_999))}",
+        mandate_reference=f"MANDATE-{draw(ints(1, 99_999))}",
         creditor_id=creditor_id(account_country, draw(DIGITS)[:11]),
-        debtor_iban=iban(draw(st.sampled_from(sorted(IBAN_FORMATS))), draw(DIGITS)),
+        debtor_iban=iban(draw(pick(*sorted(IBAN_FORMATS))), draw(DIGITS)),
     )

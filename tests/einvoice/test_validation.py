@@ -20,6 +20,7 @@ from tests.einvoice.validation import (
     DATA,
     Report,
     assert_valid,
+    validate,
     validate_cii,
     validate_ubl,
 )
@@ -229,6 +230,28 @@ def test_a_cii_document_is_not_ubl() -> None:
     report = validate_ubl(CII_SAMPLE.read_bytes())
     assert not report.ok
     assert "root element" in report.xsd_errors[0]
+
+
+def test_validate_tells_cii_from_ubl() -> None:
+    broken_cii = edited(
+        CII_SAMPLE, lambda r: add_to(only(r, f"{CII_SUMMATION}/ram:GrandTotalAmount"), "1")
+    )
+    assert validate(CII_SAMPLE.read_bytes()).ok
+    assert validate(UBL_SAMPLE.read_bytes()).ok
+    assert validate(UBL_CREDIT_NOTE.read_bytes()).ok
+    assert "BR-CO-15" in validate(broken_cii).fatal_rules
+
+
+def test_a_document_in_another_encoding_is_read_as_it_declares() -> None:
+    def rename_seller(root: etree._Element) -> None:
+        only(root, f"{CII_SELLER}/ram:Name").text = "Müller & Söhne GmbH"
+
+    root = etree.fromstring(edited(CII_SAMPLE, rename_seller))
+    latin1 = bytes(etree.tostring(root, xml_declaration=True, encoding="ISO-8859-1"))
+    assert "Müller".encode("latin-1") in latin1
+    assert_valid(validate_cii(latin1))
+    with_bom = b"\xef\xbb\xbf" + edited(CII_SAMPLE, rename_seller)
+    assert_valid(validate_cii(with_bom))
 
 
 # -- the report ----------------------------------------------------------------------------------

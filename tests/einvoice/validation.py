@@ -97,6 +97,14 @@ def assert_valid(report: Report, xml: bytes | None = None) -> None:
     raise AssertionError(message)
 
 
+def validate(xml: bytes) -> Report:
+    """Check a CII or UBL document, whichever its root element says it is."""
+    tree, _ = _parse(xml)
+    if tree is not None and tree.tag == CII_ROOT:
+        return validate_cii(xml)
+    return validate_ubl(xml)
+
+
 def validate_cii(xml: bytes) -> Report:
     """Check a CII document (UN/CEFACT D16B) against its XSD and the EN 16931 schematron."""
     tree, problem = _parse(xml)
@@ -105,7 +113,7 @@ def validate_cii(xml: bytes) -> Report:
     if tree.tag != CII_ROOT:
         return Report(xsd_errors=[f"root element {tree.tag} is not {CII_ROOT}"])
     xsd_errors = _xsd_errors(_schema(CII_XSD), tree)
-    fatal, warnings = _schematron(CII_XSLT, xml)
+    fatal, warnings = _schematron(CII_XSLT, _text(xml, tree))
     return Report(xsd_errors=xsd_errors, fatal=fatal, warnings=warnings)
 
 
@@ -118,7 +126,7 @@ def validate_ubl(xml: bytes) -> Report:
     if kind is None:
         return Report(xsd_errors=[f"root element {tree.tag} is not a UBL Invoice or CreditNote"])
     xsd_errors = _xsd_errors(_schema(UBL_XSD[kind]), tree)
-    fatal, warnings = _schematron(UBL_XSLT, xml)
+    fatal, warnings = _schematron(UBL_XSLT, _text(xml, tree))
     return Report(xsd_errors=xsd_errors, fatal=fatal, warnings=warnings)
 
 
@@ -132,6 +140,17 @@ def _parse(xml: bytes) -> tuple[Any, str]:
         return etree.fromstring(xml, parser), ""
     except etree.XMLSyntaxError as error:
         return None, f"not well-formed XML: {error}"
+
+
+def _text(xml: bytes, root: Any) -> str:
+    """The document as text for Saxon: decoded as it declares itself (UTF-8 unless said
+    otherwise, a byte order mark dropped)."""
+    encoding = root.getroottree().docinfo.encoding or "utf-8"
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    text = xml.decode(codec)
+    if text.startswith("<?xml"):  # the declaration would name an encoding a str no longer has
+        text = text[text.index("?>") + 2 :]
+    return text
 
 
 @cache
@@ -170,11 +189,11 @@ def _stylesheet(path: Path) -> Any:
     return executable
 
 
-def _schematron(stylesheet: Path, xml: bytes) -> tuple[list[Finding], list[Finding]]:
+def _schematron(stylesheet: Path, xml: str) -> tuple[list[Finding], list[Finding]]:
     """Run the compiled schematron XSLT on ``xml``; (fatal, warnings) from its SVRL."""
     with _LOCK:
         executable = _stylesheet(stylesheet)
-        document = _processor().parse_xml(xml_text=xml.decode("utf-8"))
+        document = _processor().parse_xml(xml_text=xml)
         svrl = executable.transform_to_string(xdm_node=document)
     if not svrl:
         raise RuntimeError(f"{stylesheet.name} produced no SVRL output")

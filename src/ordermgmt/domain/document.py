@@ -133,7 +133,9 @@ class AllowanceCharge:
     #: The category and rate it is taxed at (document level only).
     category: VatCategory = VatCategory.STANDARD
     rate: Decimal = Decimal(0)
-    #: A percentage of a base amount, where it was given as one.
+    #: A percentage of a base amount, where it was given as one: ``percent`` is the number of
+    #: percent (``10`` for 10 %, as BT-94 writes it, unlike ``rate``, a fraction), and
+    #: ``amount`` is then ``base_amount x percent / 100`` (PEPPOL-EN16931-R040).
     base_amount: Decimal | None = None
     percent: Decimal | None = None
 
