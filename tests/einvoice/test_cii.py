@@ -26,6 +26,7 @@ from ordermgmt.domain.document import (
 )
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import SPECIFICATION_IDS, XRECHNUNG, DocumentFormat
+from tests.einvoice.cii_documents import taxed_with_lines
 from tests.einvoice.strategies import credit_notes, de_xrechnung_documents, invoice_documents
 from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
 from tests.einvoice.validation import assert_valid, validate_cii
@@ -43,22 +44,6 @@ MEANS = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans"
 SUMMATION = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 SELLER = f"{TRANSACTION}/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty"
 GUIDELINE = "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
-
-
-def taxed_with_lines(document: InvoiceDocument) -> InvoiceDocument:
-    """``document`` with each line's allowances and charges in its line's VAT category and
-    rate: CII states none for them, they are taxed with their line."""
-    lines = tuple(
-        replace(
-            line,
-            allowances=tuple(
-                replace(a, category=line.category, rate=line.rate) for a in line.allowances
-            ),
-            charges=tuple(replace(c, category=line.category, rate=line.rate) for c in line.charges),
-        )
-        for line in document.lines
-    )
-    return replace(document, lines=lines)
 
 
 def _xml(document: InvoiceDocument, format: DocumentFormat = DocumentFormat.CII) -> etree._Element:

@@ -25,8 +25,8 @@ from ordermgmt.adapters.einvoice.ubl import render_ubl
 from ordermgmt.domain.document import DocumentType, InvoiceDocument, PaymentMeansCode
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import DocumentFormat
+from tests.einvoice.cii_documents import taxed_with_lines
 from tests.einvoice.strategies import de_xrechnung_documents, invoice_documents
-from tests.einvoice.test_cii import taxed_with_lines
 from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
 from tests.einvoice.validation import assert_valid, validate_cii
 
