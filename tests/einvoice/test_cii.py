@@ -301,7 +301,7 @@ def test_an_address_of_four_lines_is_refused() -> None:
 def test_an_address_without_country_is_refused() -> None:
     invoice = full_invoice()
     seller = replace(invoice.seller, address=replace(invoice.seller.address, country=""))
-    with pytest.raises(DocumentError, match="seller address has no country"):
+    with pytest.raises(DocumentError, match=r"seller (address has no )?country"):
         render_cii(replace(invoice, seller=seller), DocumentFormat.CII)
 
 
