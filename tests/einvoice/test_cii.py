@@ -54,7 +54,7 @@ def _texts(root: etree._Element, path: str) -> list[str]:
     return [element.text for element in root.findall(path, NS)]
 
 
-# -- (a) valid EN 16931 ---------------------------------------------------------------------------
+# -- valid EN 16931 ---------------------------------------------------------------------------
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -105,7 +105,7 @@ def test_the_validator_sees_a_broken_total() -> None:
     assert "BR-CO-16" in validate_cii(broken).fatal_rules
 
 
-# -- (e) the specification identifier of each format -----------------------------------------------
+# -- the specification identifier of each format -----------------------------------------------
 
 
 @pytest.mark.parametrize("format", CII_FORMATS)

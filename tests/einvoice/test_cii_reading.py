@@ -51,7 +51,7 @@ INCONSISTENT_SAMPLE_LINES = {
 }
 
 
-# -- (b) round trip -------------------------------------------------------------------------------
+# -- round trip -------------------------------------------------------------------------------
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -88,7 +88,7 @@ def test_a_document_not_subject_to_vat_reads_back_without_rates() -> None:
     assert {row.rate for row in read.tax_breakdown} == {Decimal(0)}
 
 
-# -- (c) the official examples ------------------------------------------------------------------
+# -- the official examples ------------------------------------------------------------------
 
 
 def test_the_official_example_reads_with_its_parties_and_figures() -> None:
@@ -171,7 +171,7 @@ def test_an_unknown_payment_means_is_kept_in_extra() -> None:
     assert document.extra["payment_means_code"] == "70"
 
 
-# -- (d) what is not a CII document ---------------------------------------------------------------
+# -- what is not a CII document ---------------------------------------------------------------
 
 
 def _valid() -> bytes:
