@@ -22,7 +22,14 @@ from hypothesis import strategies as st
 from ordermgmt.adapters.einvoice.cii import render_cii
 from ordermgmt.adapters.einvoice.cii_reading import read_cii
 from ordermgmt.adapters.einvoice.ubl import render_ubl
-from ordermgmt.domain.document import DocumentType, InvoiceDocument, PaymentMeansCode
+from ordermgmt.domain.document import (
+    Contact,
+    Delivery,
+    DocumentType,
+    InvoiceDocument,
+    PaymentMeans,
+    PaymentMeansCode,
+)
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import DocumentFormat
 from tests.einvoice.cii_documents import taxed_with_lines
@@ -66,6 +73,61 @@ def test_a_generated_document_reads_back_equal(
 @given(de_xrechnung_documents())
 def test_a_generated_xrechnung_document_reads_back_equal(document: InvoiceDocument) -> None:
     assert read_cii(render_cii(document, DocumentFormat.XRECHNUNG_CII)) == document
+
+
+@st.composite
+def documents_using_more_of_cii(draw: st.DrawFn) -> InvoiceDocument:
+    """A generated document, with what the generator leaves alone varied too: the buyer's
+    tax number, a full contact and a three-line address with a region, subject notes
+    (BT-21), payment in cash or by a non-SEPA direct debit, a deliver-to party named only."""
+    document = draw(invoice_documents())
+    address = replace(
+        document.buyer.address,
+        lines=(*document.buyer.address.lines[:1], "Gebäude B", "3. OG"),
+        subdivision="Bayern",
+    )
+    buyer = replace(
+        document.buyer,
+        address=address,
+        tax_number=draw(st.sampled_from(("", "143/234/56789"))),
+        contact=Contact("Jan Jansen", "+31 20 1234567", "jan@acme.example"),
+    )
+    subjects = draw(st.lists(st.sampled_from(("AAI", "SUR", "REG")), unique=True, max_size=3))
+    means = draw(
+        st.sampled_from(
+            (
+                document.payment_means,
+                PaymentMeans(PaymentMeansCode.CASH),
+                PaymentMeans(
+                    PaymentMeansCode.DIRECT_DEBIT,
+                    mandate_reference="M-77",
+                    creditor_id="DE98ZZZ09999999999",
+                    debtor_iban="DE02120300000000202051",
+                ),
+            )
+        )
+    )
+    delivery = document.delivery
+    if delivery is None or delivery.address is None:
+        delivery = Delivery(name="Lager Süd", date=document.issue_date)
+    return replace(
+        document,
+        buyer=buyer,
+        extra={subject: f"Note {subject} & <more>" for subject in subjects},
+        payment_means=means,
+        payment_reference=document.payment_reference if means else "",
+        delivery=delivery,
+    )
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents_using_more_of_cii())
+def test_a_document_using_more_of_cii_is_valid_and_reads_back_equal(
+    document: InvoiceDocument,
+) -> None:
+    xml = render_cii(document, DocumentFormat.CII)
+    assert_valid(validate_cii(xml), xml)
+    assert read_cii(xml) == document
 
 
 @pytest.mark.parametrize("format", CII_FORMATS)
