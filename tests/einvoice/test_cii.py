@@ -26,6 +26,7 @@ from ordermgmt.domain.document import (
 )
 from ordermgmt.errors import DocumentError
 from ordermgmt.ports.documents import SPECIFICATION_IDS, XRECHNUNG, DocumentFormat
+from tests.einvoice.cii_documents import taxed_with_lines
 from tests.einvoice.strategies import credit_notes, de_xrechnung_documents, invoice_documents
 from tests.einvoice.ubl_documents import full_credit_note, full_invoice, outside_scope_invoice
 from tests.einvoice.validation import assert_valid, validate_cii
@@ -45,22 +46,6 @@ SELLER = f"{TRANSACTION}/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty
 GUIDELINE = "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
 
 
-def taxed_with_lines(document: InvoiceDocument) -> InvoiceDocument:
-    """``document`` with each line's allowances and charges in its line's VAT category and
-    rate: CII states none for them, they are taxed with their line."""
-    lines = tuple(
-        replace(
-            line,
-            allowances=tuple(
-                replace(a, category=line.category, rate=line.rate) for a in line.allowances
-            ),
-            charges=tuple(replace(c, category=line.category, rate=line.rate) for c in line.charges),
-        )
-        for line in document.lines
-    )
-    return replace(document, lines=lines)
-
-
 def _xml(document: InvoiceDocument, format: DocumentFormat = DocumentFormat.CII) -> etree._Element:
     return etree.fromstring(render_cii(document, format))
 
@@ -69,7 +54,7 @@ def _texts(root: etree._Element, path: str) -> list[str]:
     return [element.text for element in root.findall(path, NS)]
 
 
-# -- (a) valid EN 16931 ---------------------------------------------------------------------------
+# -- valid EN 16931 ---------------------------------------------------------------------------
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -120,7 +105,7 @@ def test_the_validator_sees_a_broken_total() -> None:
     assert "BR-CO-16" in validate_cii(broken).fatal_rules
 
 
-# -- (e) the specification identifier of each format -----------------------------------------------
+# -- the specification identifier of each format -----------------------------------------------
 
 
 @pytest.mark.parametrize("format", CII_FORMATS)
@@ -316,7 +301,7 @@ def test_an_address_of_four_lines_is_refused() -> None:
 def test_an_address_without_country_is_refused() -> None:
     invoice = full_invoice()
     seller = replace(invoice.seller, address=replace(invoice.seller.address, country=""))
-    with pytest.raises(DocumentError, match="seller address has no country"):
+    with pytest.raises(DocumentError, match=r"seller (address has no )?country"):
         render_cii(replace(invoice, seller=seller), DocumentFormat.CII)
 
 

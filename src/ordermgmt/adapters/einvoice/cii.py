@@ -15,14 +15,12 @@ mandatory and for the rules of EN 16931 about what it states rather than about i
 credit note differ only in their type code (BT-3, 380 or 381); a credit note names the
 invoice it credits (BT-25, BT-26) in ``ram:InvoiceReferencedDocument``.
 
-The library: drafthorse (the ZUGFeRD / Factur-X CII library pretix maintains) writes the XML.
-Its element model covers every business term this model has, in the order the D16B schema
-wants, leaves out every empty element, and its ``serialize`` checks the result against the
-Factur-X 1.0.07 EN 16931 schema it ships (a subset of D16B), so a document it writes is also
-fit to be embedded in Factur-X. What it does not do is format numbers: it writes ``str()`` of
-what it is given, so amounts and quantities are handed over already formatted
-(:mod:`~ordermgmt.adapters.einvoice.cii_figures`). Reading is done with lxml instead
-(:mod:`~ordermgmt.adapters.einvoice.cii_reading`): drafthorse's parser refuses five of the
+The library: drafthorse (pretix's ZUGFeRD / Factur-X CII library) writes the XML. Its element
+model holds every business term this model has, in the order the D16B schema wants, leaves
+out empty elements, and ``serialize`` checks the result against the Factur-X 1.0.07 EN 16931
+schema it ships; it only writes ``str()`` of the numbers it is given, so they are handed over
+formatted (:mod:`~ordermgmt.adapters.einvoice.cii_figures`). Its parser is not used for
+reading (:mod:`~ordermgmt.adapters.einvoice.cii_reading` uses lxml): it refuses five of the
 fifteen official EN 16931 CII examples.
 
 What CII does not carry here: a buyer's additional legal information (refused, EN 16931 has

@@ -76,6 +76,8 @@ def read_cii(xml: bytes) -> InvoiceDocument:
     settlement = require(root, _SETTLEMENT, "the trade settlement")
     currency = required_text(settlement, "ram:InvoiceCurrencyCode", "the currency (BT-5)")
     extra: dict[str, str] = {}
+    period_start, period_end = _period(settlement)
+    preceding_invoice, preceding_invoice_date = _preceding_invoice(settlement)
     return InvoiceDocument(
         type=_type(header, extra),
         number=required_text(header, "ram:ID", "the invoice number (BT-1)"),
@@ -99,27 +101,41 @@ def read_cii(xml: bytes) -> InvoiceDocument:
         payment_means=payment_means(root, extra),
         payment_reference=text(settlement, "ram:PaymentReference"),
         buyer_reference=text(agreement, "ram:BuyerReference"),
-        purchase_order_reference=text(
-            agreement, "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"
-        ),
-        sales_order_reference=text(
-            agreement, "ram:SellerOrderReferencedDocument/ram:IssuerAssignedID"
-        ),
+        purchase_order_reference=_order_reference(agreement, "Buyer"),
+        sales_order_reference=_order_reference(agreement, "Seller"),
         note=_notes(header, extra),
         delivery=delivery(root),
-        period_start=day(
-            settlement, "ram:BillingSpecifiedPeriod/ram:StartDateTime", "the period start (BT-73)"
-        ),
-        period_end=day(
-            settlement, "ram:BillingSpecifiedPeriod/ram:EndDateTime", "the period end (BT-74)"
-        ),
-        preceding_invoice=text(settlement, f"{_PRECEDING}/ram:IssuerAssignedID"),
-        preceding_invoice_date=day(
+        period_start=period_start,
+        period_end=period_end,
+        preceding_invoice=preceding_invoice,
+        preceding_invoice_date=preceding_invoice_date,
+        extra=extra,
+    )
+
+
+def _order_reference(agreement: Element, party: str) -> str:
+    """BT-13 (``party`` ``Buyer``) or BT-14 (``Seller``)."""
+    return text(agreement, f"ram:{party}OrderReferencedDocument/ram:IssuerAssignedID")
+
+
+def _period(settlement: Element) -> tuple[date | None, date | None]:
+    """The invoicing period (BG-14): start (BT-73) and end (BT-74)."""
+    period = "ram:BillingSpecifiedPeriod"
+    return (
+        day(settlement, f"{period}/ram:StartDateTime", "the period start (BT-73)"),
+        day(settlement, f"{period}/ram:EndDateTime", "the period end (BT-74)"),
+    )
+
+
+def _preceding_invoice(settlement: Element) -> tuple[str, date | None]:
+    """The invoice a credit note credits: number (BT-25) and issue date (BT-26)."""
+    return (
+        text(settlement, f"{_PRECEDING}/ram:IssuerAssignedID"),
+        day(
             settlement,
             f"{_PRECEDING}/ram:FormattedIssueDateTime",
             "the preceding invoice date (BT-26)",
         ),
-        extra=extra,
     )
 
 
