@@ -12,6 +12,7 @@ import pytest
 from tests.accounting_checks import assert_books_balance, entries
 
 from ordermgmt import Money, OrderManagement
+from ordermgmt.adapters.einvoice import read_cii
 from ordermgmt.adapters.memory import InMemoryNotifications
 from ordermgmt.domain.document import (
     Party,
@@ -435,3 +436,20 @@ def test_a_document_that_cannot_be_made_is_a_failed_send_kept_for_a_resend(
     oms.update_customer(nowhere.id, billing_address=address("DE"))
     with pytest.raises(DocumentError, match="BT-55"):  # the invoice keeps the buyer as it was
         oms.resend_invoice(invoice.id)
+
+
+def test_what_was_paid_before_the_invoice_is_its_prepaid_amount(stocked: OrderManagement) -> None:
+    oms = stocked
+    on_account = order(oms, customer(oms, "DE"), ("CHAIR", 1))
+    oms.record_payment(order_id=on_account.id, amount=eur("50.00"), method="bank_transfer")
+    card = customer(oms, "DE", kind="b2c", payment_preference="card")
+    paid_at_once = order(oms, card, ("BOOK", 1))
+    cash_sale = oms.record_payment(order_id=paid_at_once.id, amount=eur("21.40"), method="card")
+
+    partly = read_cii(
+        oms.invoice_document(oms.issue_invoice(on_account.id).id, format="cii").content
+    )
+    whole = read_cii(oms.invoice_document(cash_sale.invoice_id, format="cii").content)
+
+    assert (partly.totals.prepaid, partly.totals.payable) == (Decimal("50.00"), Decimal("69.00"))
+    assert (whole.totals.prepaid, whole.totals.payable) == (Decimal("21.40"), Decimal("0.00"))

@@ -390,3 +390,6 @@ class DocumentDetails:
     period_start: date | None = None
     period_end: date | None = None
     exemption_reasons: tuple[ExemptionReason, ...] = ()
+    #: What was paid before the document was issued (BT-113): a prepayment set against it,
+    #: or all of a cash sale.
+    prepaid: Decimal = Decimal(0)

@@ -88,6 +88,7 @@ def details_for(
     note: str = "",
     delivery_date: date | None = None,
     period: tuple[date, date] | None = None,
+    prepaid: Decimal = Decimal(0),
 ) -> DocumentDetails:
     """What an invoice of ``order`` to ``customer`` says besides its amounts, now."""
     shipping = customer.shipping_address or customer.billing_address
@@ -108,6 +109,7 @@ def details_for(
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
         exemption_reasons=seller.exemption_reasons if seller else (),
+        prepaid=prepaid,
     )
 
 
@@ -126,7 +128,7 @@ def document_of(document: Invoice | CreditNote, invoice: Invoice | None = None) 
     items = tuple(_allowance_charge(charge) for charge in document.charges)
     breakdown = _breakdown(document, details)
     credit_note = isinstance(document, CreditNote)
-    prepaid = _prepaid(document) if isinstance(document, Invoice) else Decimal(0)
+    prepaid = details.prepaid if isinstance(document, Invoice) else Decimal(0)
     return InvoiceDocument(
         type=DocumentType.CREDIT_NOTE if credit_note else DocumentType.INVOICE,
         number=document.number,
@@ -179,11 +181,6 @@ def _note(document: Invoice | CreditNote, details: DocumentDetails) -> str:
     if isinstance(document, CreditNote) and document.reason:
         return f"{document.reason}\n{details.note}".strip()
     return details.note
-
-
-def _prepaid(invoice: Invoice) -> Decimal:
-    """BT-113: what was paid before the invoice was issued (a prepayment or a cash sale)."""
-    return invoice.paid.amount if invoice.settlement.value != "receivable" else Decimal(0)
 
 
 def _line(line: IssuedLine) -> InvoiceLine:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from ordermgmt.domain.customer import Customer, PaymentPreference
 from ordermgmt.domain.documents import details_for
@@ -26,6 +28,7 @@ from ordermgmt.domain.invoice import (
     uninvoiced_charges,
 )
 from ordermgmt.domain.ledger import EntryBuilder
+from ordermgmt.domain.money import Money
 from ordermgmt.domain.order import Order, OrderStatus
 from ordermgmt.messages import (
     GetInvoice,
@@ -63,27 +66,26 @@ def new_invoice(
     settlement: Settlement,
     at: datetime,
     cmd: IssueInvoice | None = None,
+    prepaid: Money | None = None,
 ) -> Invoice:
     """Issue an invoice of ``lines`` of ``order`` and the order's allowances and charges not
     invoiced yet (numbered in the year's series), with the parties as they are now, and mark
-    its units invoiced on the order."""
+    its units invoiced on the order. ``prepaid``: what was paid before it (the caller sets it
+    against the invoice)."""
     year = at.year
     number = invoice_number(year, uow.sequences.next_value(f"invoice-{year}"))
     days = customer.payment_terms_days if settlement is Settlement.RECEIVABLE else 0
     invoice_id = deps.ids.new_id()
     charges = uninvoiced_charges(order)
+    due = at.date() + timedelta(days=days)
     details = details_for(
         deps.settings.seller,
         customer,
         order,
-        payment_terms=payment_terms(settlement, days, at.date() + timedelta(days=days)),
+        payment_terms=payment_terms(settlement, days, due),
         payment_reference=number,
-        note=cmd.note if cmd else "",
-        delivery_date=(cmd.delivery_date if cmd else None)
-        or (None if cmd and cmd.period_start else at.date()),
-        period=(cmd.period_start, cmd.period_end)
-        if cmd and cmd.period_start and cmd.period_end
-        else None,
+        prepaid=prepaid.amount if prepaid else Decimal(0),
+        **_asked(cmd, at),
     )
     invoice = Invoice.issue(
         id=invoice_id,
@@ -104,6 +106,17 @@ def new_invoice(
         order.charges_invoice_id = invoice_id
     uow.invoices.add(invoice)
     return invoice
+
+
+def _asked(cmd: IssueInvoice | None, at: datetime) -> dict[str, Any]:
+    """What the command says the document should: its note, and the delivery date (the issue
+    date unless given) or the service period."""
+    if cmd is None:
+        return {"delivery_date": at.date()}
+    if cmd.period_start is not None and cmd.period_end is not None:
+        period = (cmd.period_start, cmd.period_end)
+        return {"note": cmd.note, "delivery_date": cmd.delivery_date, "period": period}
+    return {"note": cmd.note, "delivery_date": cmd.delivery_date or at.date()}
 
 
 def payment_terms(settlement: Settlement, days: int, due: date) -> str:
@@ -139,7 +152,7 @@ def issue_invoice_in(
     total = document_total(lines, order.currency, uninvoiced_charges(order))
     covered = min(order.prepaid, total)
     settlement = Settlement.PREPAID if covered == total else Settlement.RECEIVABLE
-    invoice = new_invoice(uow, deps, order, customer, lines, settlement, at, cmd)
+    invoice = new_invoice(uow, deps, order, customer, lines, settlement, at, cmd, covered)
     chart = deps.settings.chart
     entry = EntryBuilder(order.currency)
     entry.debit(chart.customer_prepayments, covered)

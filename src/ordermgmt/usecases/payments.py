@@ -170,7 +170,9 @@ def _pay_ahead(
     if customer.payment_preference in CASH_SALE_PREFERENCES and (
         order.prepaid + amount == uninvoiced
     ):
-        invoice = new_invoice(uow, deps, order, customer, lines, Settlement.CASH_SALE, at)
+        invoice = new_invoice(
+            uow, deps, order, customer, lines, Settlement.CASH_SALE, at, prepaid=uninvoiced
+        )
         invoice.paid_at_once()
         entry = EntryBuilder(order.currency)
         entry.debit(chart.cash_account(cmd.method), amount)
