@@ -10,19 +10,22 @@ from decimal import Decimal
 import pytest
 
 from ordermgmt.adapters.carriers import InMemoryCarrier, OwnFleetCarrier, Vehicle
+from ordermgmt.adapters.einvoice import EInvoiceRenderer
 from ordermgmt.adapters.memory import (
     FixedClock,
     InMemoryEventPublisher,
     InMemoryNotifications,
     InMemoryPurchasing,
 )
+from ordermgmt.domain.document import DocumentFormat, InvoiceDocument
 from ordermgmt.domain.events import DomainEvent
 from ordermgmt.domain.purchasing import PurchaseRequisition
 from ordermgmt.domain.shipment import Booking, RateQuote, ShipmentRequest
-from ordermgmt.ports import CarrierPort, EventHandler, OutgoingMessage
+from ordermgmt.ports import CarrierPort, EventHandler, OutgoingMessage, RenderedDocument
 from ordermgmt.testing.contracts import (
     CarrierContract,
     CarrierOutageContract,
+    DocumentRendererContract,
     EventPublisherContract,
     NotificationContract,
     NotificationOutageContract,
@@ -32,8 +35,10 @@ from ordermgmt.testing.contracts import (
     SubscriberFailureContract,
 )
 from ordermgmt.testing.contracts.purchasing import Held
+from ordermgmt.testing.contracts.renderers import a_document
 
 PORT_CONTRACTS = [
+    DocumentRendererContract,
     CarrierContract,
     CarrierOutageContract,
     PurchasingContract,
@@ -97,6 +102,15 @@ class TestRecordingNotifications(NotificationOutageContract):
     @pytest.fixture
     def outage(self, notifications: InMemoryNotifications) -> Callable[[], None]:
         return notifications.fail_next
+
+
+# -- document renderers --------------------------------------------------------------------------
+
+
+class TestEInvoiceRenderer(DocumentRendererContract):
+    @pytest.fixture
+    def renderer(self) -> EInvoiceRenderer:
+        return EInvoiceRenderer()
 
 
 # -- event publishers ----------------------------------------------------------------------------
@@ -205,6 +219,21 @@ def test_the_notification_suite_fails_an_adapter_that_drops_attachments() -> Non
     with pytest.raises(AssertionError):
         NotificationContract().test_notifications_a_sent_message_arrives_whole(
             broken, lambda: list(broken.sent)
+        )
+
+
+class RendererNamingEveryFileAlike(EInvoiceRenderer):
+    """Names every file ``invoice.pdf``, whatever it is."""
+
+    def render(self, document: InvoiceDocument, format: DocumentFormat) -> RenderedDocument:
+        rendered = super().render(document, format)
+        return dataclasses.replace(rendered, filename="invoice.pdf")
+
+
+def test_the_renderer_suite_fails_a_renderer_that_misnames_its_files() -> None:
+    with pytest.raises(AssertionError):
+        DocumentRendererContract().test_renderer_renders_each_format_as_a_named_file(
+            RendererNamingEveryFileAlike(), a_document()
         )
 
 

@@ -2,15 +2,18 @@
 
 Each is a small :class:`typing.Protocol` with one role. A method's docstring is its contract:
 what it returns, which :mod:`ordermgmt.errors` it raises, and what it promises under
-concurrency. Every port has an in-memory reference adapter (:mod:`ordermgmt.adapters.memory`)
-and a contract suite in :mod:`ordermgmt.testing.contracts`.
+concurrency. Every port has a contract suite in :mod:`ordermgmt.testing.contracts`, and every
+port with state or an outside system behind it an in-memory reference adapter
+(:mod:`ordermgmt.adapters.memory`); the document renderer is pure computation, served by
+:mod:`ordermgmt.adapters.einvoice` alone.
 
 Every port is importable from here (``from ordermgmt.ports import UnitOfWork``); they live in
 one module per role: :mod:`~ordermgmt.ports.time_and_ids`, :mod:`~ordermgmt.ports.repositories`,
 :mod:`~ordermgmt.ports.unit_of_work`, :mod:`~ordermgmt.ports.events`,
 :mod:`~ordermgmt.ports.purchasing`, :mod:`~ordermgmt.ports.carriers`,
-:mod:`~ordermgmt.ports.notifications` and :mod:`~ordermgmt.ports.dependencies` (what a use case
-may reach). :mod:`~ordermgmt.ports.queries` says what the repositories' list queries select.
+:mod:`~ordermgmt.ports.notifications`, :mod:`~ordermgmt.ports.documents` (invoices as files)
+and :mod:`~ordermgmt.ports.dependencies` (what a use case may reach).
+:mod:`~ordermgmt.ports.queries` says what the repositories' list queries select.
 """
 
 import warnings

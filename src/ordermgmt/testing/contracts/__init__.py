@@ -9,6 +9,7 @@ your adapter (plus one to look at the outside system):
 - :class:`NotificationContract`: ``notifications`` and ``delivered``.
 - :class:`EventPublisherContract`: ``event_publisher``; :class:`SubscriberFailureContract`
   also ``redeliver``.
+- :class:`DocumentRendererContract`: ``renderer``.
 
 An adapter that can simulate an outage runs :class:`CarrierOutageContract`,
 :class:`PurchasingOutageContract` or :class:`NotificationOutageContract` instead: the same
@@ -72,6 +73,7 @@ from ordermgmt.testing.contracts.outbox import OutboxContract
 from ordermgmt.testing.contracts.purchasing import PurchasingContract, PurchasingOutageContract
 from ordermgmt.testing.contracts.read_your_writes import ReadYourWritesContract
 from ordermgmt.testing.contracts.recording import PublisherUnavailable, RecordingPublisher
+from ordermgmt.testing.contracts.renderers import DocumentRendererContract
 from ordermgmt.testing.contracts.requisitions import RequisitionContract
 from ordermgmt.testing.contracts.sequences import SequenceContract
 from ordermgmt.testing.contracts.stock import StockRepositoryContract
@@ -83,6 +85,7 @@ __all__ = [
     "CarrierOutageContract",
     "CatalogContract",
     "CustomerRepositoryContract",
+    "DocumentRendererContract",
     "DocumentRepositoriesContract",
     "EventPublisherContract",
     "IdempotencyContract",
