@@ -15,7 +15,7 @@ from tests.money import eur
 
 from ordermgmt import OrderManagement
 from ordermgmt.adapters.memory import FixedClock, SequentialIdGenerator
-from ordermgmt.errors import IdempotencyConflict, Overpayment
+from ordermgmt.errors import IdempotencyConflict, Overpayment, ValidationError
 from ordermgmt.messages import CustomerView, OrderView
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -219,3 +219,11 @@ def test_a_refused_payment_does_not_use_up_its_key(shipping: OrderManagement) ->
         order_id=placed.id, amount=eur("9.00"), method="card", idempotency_key="k"
     )
     assert paid.kind == "prepayment"
+
+
+def test_nothing_is_no_payment_for_an_order(shipping: OrderManagement) -> None:
+    order = chairs(shipping, buyer(shipping), 1)  # nothing invoiced, nothing open
+    for nothing in ("0.00", "-1.00"):
+        with pytest.raises(ValidationError, match="greater than zero"):
+            shipping.record_payment(order_id=order.id, amount=eur(nothing), method="card")
+    assert shipping.journal() == []

@@ -129,6 +129,8 @@ def _order_payment(
     if order.status is OrderStatus.CANCELLED:
         raise ValidationError("order_id", order.id, f"order {order.number} is cancelled")
     same_currency(cmd.amount, order.currency)
+    if cmd.amount.amount <= 0:
+        raise ValidationError("amount", cmd.amount, "must be greater than zero")
     open_invoices = sorted(
         (i for i in uow.invoices.list_for_order(order.id) if i.outstanding.amount > 0),
         key=lambda i: (i.due_date, i.issued_at, i.number),
