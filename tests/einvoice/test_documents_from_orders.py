@@ -13,6 +13,7 @@ posted for it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -259,3 +260,39 @@ def test_invoices_and_credit_notes_of_real_orders_are_valid_and_agree_with_the_l
     if wanted:
         note = oms.issue_credit_note(invoice.id, reason="Returned", lines=wanted, refund=False)
         check_every_format(oms, note, credit_note=True)
+
+
+def test_a_customer_with_a_direct_debit_mandate_is_invoiced_for_collection() -> None:
+    seller = dataclasses.replace(SELLER, creditor_id="DE98ZZZ09999999999")
+    oms = OrderManagement.in_memory(clock=FixedClock(), ids=SequentialIdGenerator(), seller=seller)
+    oms.upsert_product(
+        sku="CHAIR", name="Chair", unit_price=Money("100.00", "EUR"), tax_rate="0.19"
+    )
+    oms.receive_stock(sku="CHAIR", location="BER", quantity=5, supplier="Werk")
+    where = {"line1": "Weg 2", "city": "Hamburg", "postal_code": "20095", "country": "DE"}
+    debtor = oms.register_customer(
+        name="Abo GmbH",
+        kind="b2b",
+        payment_preference="invoice",
+        billing_address=where,
+        email="ap@abo.example",
+        mandate_reference="MANDATE-0042",
+        buyer_reference="ABO-AP",
+        debit_iban="DE02 1203 0000 0000 2020 51",
+    )
+    order = oms.place_order(
+        customer_id=debtor.id, channel="web", lines=[{"sku": "CHAIR", "quantity": 1}]
+    )
+    invoice = oms.issue_invoice(order.id)
+
+    for format in FORMATS:
+        means = stated(format, oms.invoice_document(invoice.id, format=format.value).content)
+        assert means.payment_means is not None
+        assert means.payment_means.code.value == "59"
+        assert means.payment_means.mandate_reference == "MANDATE-0042"
+        assert means.payment_means.debtor_iban == "DE02120300000000202051"
+        assert means.payment_means.creditor_id == "DE98ZZZ09999999999"
+    with pytest.raises(ValidationError, match="mandate"):
+        oms.register_customer(
+            name="Half", kind="b2b", payment_preference="invoice", mandate_reference="M-1"
+        )

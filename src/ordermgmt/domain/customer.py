@@ -54,6 +54,8 @@ MAX_PAYMENT_TERMS_DAYS = 365
 
 #: A VAT identifier: the country prefix and 2 to 13 letters or digits (``DE123456789``).
 VAT_ID = re.compile(r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")
+#: An IBAN: country, check digits and up to 30 letters or digits.
+IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 #: An electronic address scheme (EAS): ``EM`` or a four-digit ISO 6523 code.
 _SCHEME = re.compile(r"^(EM|[0-9]{4})$")
 
@@ -85,6 +87,10 @@ class Customer(Aggregate):
     electronic_scheme: str = "EM"
     #: The format invoices go out in; None: a PDF for consumers, Factur-X for businesses.
     document_format: DocumentFormat | None = None
+    #: A SEPA direct debit mandate the customer signed (BT-89) and the account it debits
+    #: (BT-91): its invoices are then collected by direct debit.
+    mandate_reference: str = ""
+    debit_iban: str = ""
 
     def __post_init__(self) -> None:
         self.validate()
@@ -125,6 +131,17 @@ class Customer(Aggregate):
             raise ValidationError(
                 "electronic_scheme", self.electronic_scheme, "must be EM or a 4-digit EAS code"
             )
+        self.mandate_reference = require_text(
+            self.mandate_reference, "mandate_reference", max_length=35, empty=True
+        )
+        self.debit_iban = require_text(self.debit_iban, "debit_iban", max_length=34, empty=True)
+        self.debit_iban = self.debit_iban.replace(" ", "").upper()
+        if self.debit_iban and not IBAN.match(self.debit_iban):
+            raise ValidationError("debit_iban", self.debit_iban, "is not an IBAN")
+        if bool(self.mandate_reference) != bool(self.debit_iban):
+            raise ValidationError(
+                "mandate_reference", self.mandate_reference, "give the mandate and its IBAN"
+            )
         if self.document_format is not None:
             try:
                 self.document_format = DocumentFormat(self.document_format)
@@ -160,6 +177,7 @@ class Customer(Aggregate):
             "name", "kind", "payment_preference", "payment_terms_days", "credit_limit",
             "email", "phone", "billing_address", "shipping_address", "blocked", "vat_id",
             "buyer_reference", "electronic_address", "electronic_scheme", "document_format",
+            "mandate_reference", "debit_iban",
         }  # fmt: skip
         unknown = set(changes) - allowed
         if unknown:

@@ -364,6 +364,8 @@ class Seller:
 
     party: Party
     payment_means: PaymentMeans | None = None
+    #: The SEPA creditor identifier (BT-90) the seller collects direct debits under.
+    creditor_id: str = ""
     #: Exemption reasons per category replacing :data:`ordermgmt.domain.vat.DEFAULT_REASONS`
     #: (an exempt seller names its law, say ``"Steuerfrei nach § 4 Nr. 14 UStG"``).
     exemption_reasons: tuple[ExemptionReason, ...] = ()

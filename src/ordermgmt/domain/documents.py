@@ -23,6 +23,8 @@ from ordermgmt.domain.document import (
     InvoiceDocument,
     InvoiceLine,
     Party,
+    PaymentMeans,
+    PaymentMeansCode,
     PostalAddress,
     Seller,
     TaxBreakdown,
@@ -78,6 +80,21 @@ def sale_of(seller: Seller | None, customer: Customer) -> Sale:
     )
 
 
+def payment_means(seller: Seller | None, customer: Customer) -> PaymentMeans | None:
+    """How the customer pays: by SEPA direct debit under its mandate where it gave one and the
+    seller collects direct debits, else as the seller's payment instructions say."""
+    if seller is None:
+        return None
+    if customer.mandate_reference and seller.creditor_id:
+        return PaymentMeans(
+            PaymentMeansCode.SEPA_DIRECT_DEBIT,
+            mandate_reference=customer.mandate_reference,
+            creditor_id=seller.creditor_id,
+            debtor_iban=customer.debit_iban,
+        )
+    return seller.payment_means
+
+
 def details_for(
     seller: Seller | None,
     customer: Customer,
@@ -95,7 +112,7 @@ def details_for(
     return DocumentDetails(
         seller=seller.party if seller else None,
         buyer=buyer_party(customer),
-        payment_means=seller.payment_means if seller else None,
+        payment_means=payment_means(seller, customer),
         payment_terms=payment_terms,
         payment_reference=payment_reference,
         buyer_reference=order.buyer_reference or customer.buyer_reference,

@@ -32,6 +32,8 @@ class CustomerMethods(UseCaseRunner):
         electronic_address: str = "",
         electronic_scheme: str = "EM",
         document_format: str | None = None,
+        mandate_reference: str = "",
+        debit_iban: str = "",
     ) -> m.CustomerView:
         """Register a customer (``kind`` ``"b2b"`` or ``"b2c"``; ``payment_preference``
         ``"prepayment"``, ``"card"``, ``"cash"`` or ``"invoice"``); see

@@ -48,7 +48,9 @@ class RegisterCustomer(Command):
       scheme ``EM`` e-mail, ``0088`` GLN, ``0204`` Leitweg-ID, ``9930`` German VAT id) and
       ``document_format``: the format invoices go out in (``pdf``, ``facturx``, ``cii``,
       ``xrechnung-cii``, ``xrechnung-ubl``, ``ubl``, ``peppol``; by default a PDF for
-      consumers and Factur-X for businesses).
+      consumers and Factur-X for businesses). ``mandate_reference`` and ``debit_iban``: a
+      SEPA direct debit mandate; its invoices then say they are collected by direct debit
+      (where the seller has a creditor id).
 
     Raises ``ValidationError`` for a malformed field, e.g. an e-mail address without ``@``.
     """
@@ -72,6 +74,8 @@ class RegisterCustomer(Command):
     electronic_address: Annotated[str, Field(max_length=254)] = ""
     electronic_scheme: Annotated[str, Field(pattern=r"^(EM|[0-9]{4})$")] = "EM"
     document_format: DocumentFormat | None = None
+    mandate_reference: Annotated[str, Field(max_length=35)] = ""
+    debit_iban: Annotated[str, Field(max_length=34)] = ""
 
 
 class UpdateCustomer(Command):
@@ -102,6 +106,8 @@ class UpdateCustomer(Command):
     electronic_address: Annotated[str, Field(max_length=254)] | None = None
     electronic_scheme: Annotated[str, Field(pattern=r"^(EM|[0-9]{4})$")] | None = None
     document_format: DocumentFormat | None = None
+    mandate_reference: Annotated[str, Field(max_length=35)] | None = None
+    debit_iban: Annotated[str, Field(max_length=34)] | None = None
 
 
 class GetCustomer(Query):
@@ -151,6 +157,8 @@ class CustomerView(View):
     document_format: DocumentFormat | None
     #: The format invoices go out in.
     invoice_format: DocumentFormat
+    mandate_reference: str
+    debit_iban: str
 
 
 class GetCustomerProfile(Query):

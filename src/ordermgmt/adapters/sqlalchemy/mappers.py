@@ -125,6 +125,8 @@ class CustomerMapper(Mapper[Customer]):
                     "document_format": None
                     if c.document_format is None
                     else c.document_format.value,
+                    "mandate_reference": c.mandate_reference,
+                    "debit_iban": c.debit_iban,
                 }
             ]
         }
@@ -151,6 +153,8 @@ class CustomerMapper(Mapper[Customer]):
             document_format=None
             if r["document_format"] is None
             else DocumentFormat(r["document_format"]),
+            mandate_reference=r["mandate_reference"],
+            debit_iban=r["debit_iban"],
         )
 
 

@@ -61,6 +61,8 @@ customers = Table(
     Column("electronic_address", String(254), nullable=False, server_default=""),
     Column("electronic_scheme", String(4), nullable=False, server_default="EM"),
     Column("document_format", String(16)),
+    Column("mandate_reference", String(35), nullable=False, server_default=""),
+    Column("debit_iban", String(34), nullable=False, server_default=""),
 )
 
 products = Table(

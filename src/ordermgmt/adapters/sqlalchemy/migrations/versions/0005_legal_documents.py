@@ -43,6 +43,8 @@ def upgrade() -> None:
             _text("electronic_address", 254, ""),
             _text("electronic_scheme", 4, "EM"),
             sa.Column("document_format", sa.String(length=16), nullable=True),
+            _text("mandate_reference", 35, ""),
+            _text("debit_iban", 34, ""),
         ):
             batch.add_column(column)
     with op.batch_alter_table("products") as batch:
@@ -85,7 +87,7 @@ def downgrade() -> None:
             batch.drop_column(name)
     with op.batch_alter_table("customers") as batch:
         for name in (
-            "document_format", "electronic_scheme", "electronic_address", "buyer_reference",
-            "vat_id",
+            "debit_iban", "mandate_reference", "document_format", "electronic_scheme",
+            "electronic_address", "buyer_reference", "vat_id",
         ):  # fmt: skip
             batch.drop_column(name)
