@@ -8,7 +8,8 @@ through the facade: products at the sample's prices, units and base quantities, 
 its line and document allowances and charges, its prepayment; invoiced (and for a credit note,
 credited in full). The library's VAT breakdown (taxable and tax per category and rate) and
 totals (line total, allowances, charges, tax exclusive, tax, tax inclusive, prepaid, payable)
-must then equal, to the cent, both in the invoice it reports and in the CII and UBL it renders:
+must then equal, to the cent, both in the invoice it reports and in the CII and UBL it renders
+(each valid against the syntax's XSD and the official EN 16931 schematron):
 
 - for a consistent sample, the figures the sample states;
 - for an inconsistent one, the figures the model makes of its quantities and prices (the sample
@@ -59,6 +60,7 @@ from tests.einvoice.samples import (
     sample_paths,
     stated,
 )
+from tests.einvoice.validation import assert_valid, validate_cii, validate_ubl
 
 #: Samples whose stated figures contradict EN 16931's calculation, and how (see samples.py).
 INCONSISTENT: dict[str, frozenset[str]] = {
@@ -149,8 +151,13 @@ def test_the_library_computes_what_each_sample_should_state(path: Path) -> None:
 
     credit_note = sample.doc.type.value == "381"
     ask = oms.credit_note_document if credit_note else oms.invoice_document
-    for reader, format in ((read_cii, "cii"), (read_ubl, "ubl")):
-        assert stated(reader(ask(view.id, format=format).content)) == target, format
+    for reader, validate, format in (
+        (read_cii, validate_cii, "cii"),
+        (read_ubl, validate_ubl, "ubl"),
+    ):
+        content = ask(view.id, format=format).content
+        assert_valid(validate(content), content)
+        assert stated(reader(content)) == target, format
 
 
 def _figures_agree(sample: Sample) -> bool:
