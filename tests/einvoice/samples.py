@@ -418,3 +418,13 @@ def reported(view: InvoiceView | CreditNoteView) -> Figures:
         (lines, allowances, charges, view.net_total.amount, view.tax_total.amount,
          view.total.amount, prepaid, payable),
     )  # fmt: skip
+
+
+def seated_with_buyer(sample: Sample) -> Sample:
+    """The sample's sale by its seller registered in the buyer's country: what a tax
+    representative (BG-11) stands for, said the one way the library can. Not the sample
+    itself: its figures, with the seller's address moved."""
+    doc = sample.doc
+    address = replace(doc.seller.address, country=doc.buyer.address.country)
+    seller = replace(doc.seller, address=address)
+    return replace(sample, doc=replace(doc, seller=seller), tax_representative=False)

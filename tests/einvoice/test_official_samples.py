@@ -58,6 +58,7 @@ from tests.einvoice.samples import (
     problems,
     reported,
     sample_paths,
+    seated_with_buyer,
     stated,
 )
 from tests.einvoice.validation import assert_valid, validate_cii, validate_ubl
@@ -187,3 +188,22 @@ def test_the_outcome_adds_up() -> None:
         FRACTIONAL_BASE: 1,
         FRACTIONAL_QUANTITY: 1,
     }
+
+
+@pytest.mark.parametrize(
+    "name", [name for name, why in NOT_EXPRESSIBLE.items() if why == TAX_REPRESENTATIVE]
+)
+def test_a_represented_sellers_figures_are_those_of_a_seller_at_home(name: str) -> None:
+    """The tax-representative samples, sold by their seller placed in the buyer's country
+    instead: the library's figures are the sample's to the cent (a line with both an allowance
+    and a charge, a document allowance and charge, a prepayment). Only the seller's country
+    differs from the sample, so its figures still hold."""
+    sample = load(next(p for p in PATHS if p.name == name))
+    made = express(seated_with_buyer(sample))
+    assert not isinstance(made, NotExpressible), made
+    oms, view = made
+    assert reported(view) == stated(sample.doc)
+    for reader, format in ((read_cii, "cii"), (read_ubl, "ubl")):
+        assert stated(reader(oms.invoice_document(view.id, format=format).content)) == stated(
+            sample.doc
+        )
