@@ -183,10 +183,12 @@ def postal_addresses(draw: st.DrawFn, country: str) -> PostalAddress:
 
 
 @st.composite
-def electronic_addresses(draw: st.DrawFn, party_vat_id: str) -> ElectronicAddress:
-    """An e-mail address, a GLN, or for a German VAT id that id (EAS ``EM``, ``0088``,
-    ``9930``)."""
-    schemes = ["EM", "0088"] + (["9930"] if party_vat_id.startswith("DE") else [])
+def electronic_addresses(
+    draw: st.DrawFn, party_vat_id: str, mail: bool = True
+) -> ElectronicAddress:
+    """An e-mail address (unless not ``mail``: Peppol delivers to participant identifiers
+    only), a GLN, or for a German VAT id that id (EAS ``EM``, ``0088``, ``9930``)."""
+    schemes = ["EM"] * mail + ["0088"] + (["9930"] if party_vat_id.startswith("DE") else [])
     scheme = draw(pick(*schemes))
     if scheme == "0088":
         return ElectronicAddress(gln(draw(DIGITS)), "0088")
@@ -238,7 +240,9 @@ def sellers(draw: st.DrawFn, country: str, vat: bool, profile: Profile) -> Party
         tax_number=tax_number,
         registration_id=registration,
         legal_info=draw(pick("", "Geschäftsführer: Erika Mustermann")),
-        electronic_address=_maybe(draw, electronic_addresses(vat_id_), profile.endpoints),
+        electronic_address=_maybe(
+            draw, electronic_addresses(vat_id_, not profile.peppol), profile.endpoints
+        ),
         contact=_maybe(draw, contacts(profile.xrechnung), profile.xrechnung),
     )
 
@@ -253,7 +257,9 @@ def buyers(draw: st.DrawFn, country: str, vat: bool | None, profile: Profile) ->
         trading_name=draw(MAYBE_TEXT),
         vat_id=vat_id_,
         registration_id=draw(pick("", "HRA 4711")),
-        electronic_address=_maybe(draw, electronic_addresses(vat_id_), profile.endpoints),
+        electronic_address=_maybe(
+            draw, electronic_addresses(vat_id_, not profile.peppol), profile.endpoints
+        ),
         contact=_maybe(draw, contacts(False), False),
     )
 

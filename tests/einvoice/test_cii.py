@@ -198,13 +198,18 @@ def test_seller_identifiers_go_to_their_own_schemes() -> None:
     assert _texts(root, f"{SELLER}/ram:SpecifiedLegalOrganization/ram:ID") == ["HRB 12345"]
     assert _texts(root, f"{SELLER}/ram:Description") == ["Geschäftsführer: Erika Muster"]
     endpoint = root.find(f"{SELLER}/ram:URIUniversalCommunication/ram:URIID", NS)
-    assert (endpoint.text, endpoint.get("schemeID")) == ("invoices@muster.example", "EM")
+    assert (endpoint.text, endpoint.get("schemeID")) == ("DE123456789", "9930")
 
 
-def test_not_subject_to_vat_states_no_rate_anywhere() -> None:
-    xml = render_cii(outside_scope_invoice(), DocumentFormat.CII)
-    assert b"RateApplicablePercent" not in xml
-    assert b"<ram:CategoryCode>O</ram:CategoryCode>" in xml
+def test_not_subject_to_vat_states_a_rate_only_in_the_breakdown_and_there_zero() -> None:
+    root = _xml(outside_scope_invoice())
+    rates = [e.text for e in root.iter(f"{{{NS['ram']}}}RateApplicablePercent")]
+    breakdown = root.findall(
+        "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax",
+        NS,
+    )
+    assert [b.findtext("ram:RateApplicablePercent", namespaces=NS) for b in breakdown] == ["0"]
+    assert rates == ["0"]  # lines and allowances and charges state none (BR-O-05..07)
 
 
 def test_a_subject_note_is_written_with_its_subject_code() -> None:

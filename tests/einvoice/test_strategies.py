@@ -265,7 +265,7 @@ def test_identifiers_carry_correct_check_digits(document: InvoiceDocument) -> No
 @given(credit_notes())
 def test_credit_notes_are_credit_notes_with_positive_amounts(document: InvoiceDocument) -> None:
     assert document.type is DocumentType.CREDIT_NOTE
-    assert document.totals.payable > 0
+    assert document.totals.payable >= 0  # all of it may have been settled before
     if document.due_date:  # UBL 2.1 keeps a credit note's due date in the payment means
         assert document.payment_means is not None
 

@@ -204,7 +204,7 @@ def test_seller_identifiers_go_to_their_own_schemes() -> None:
         "Geschäftsführer: Erika Muster"
     ]
     endpoint = party.find("cbc:EndpointID", NS)
-    assert (endpoint.text, endpoint.get("schemeID")) == ("invoices@muster.example", "EM")
+    assert (endpoint.text, endpoint.get("schemeID")) == ("DE123456789", "9930")
 
 
 def test_line_items_carry_their_identifiers_and_the_gtin_scheme() -> None:

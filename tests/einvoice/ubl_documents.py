@@ -36,7 +36,7 @@ SELLER = Party(
     tax_number="201/113/40209",
     registration_id="HRB 12345",
     legal_info="Geschäftsführer: Erika Muster",
-    electronic_address=ElectronicAddress("invoices@muster.example", "EM"),
+    electronic_address=ElectronicAddress("DE123456789", "9930"),
     contact=Contact("Erika Muster", "+49 30 123456", "erika@muster.example"),
 )
 BUYER = Party(

@@ -38,6 +38,11 @@ UBL_ROOTS = {
     "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice": "Invoice",
     "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": "CreditNote",
 }
+#: The XRechnung 3.0 rules (KoSIT), compiled from their schematron (see its README).
+XRECHNUNG_XSLT = {
+    "cii": DATA.parent / "xrechnung" / "XRechnung-CII-validation.xsl",
+    "ubl": DATA.parent / "xrechnung" / "XRechnung-UBL-validation.xsl",
+}
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 FATAL_FLAGS = frozenset({"", "fatal"})
 
@@ -103,6 +108,20 @@ def validate(xml: bytes) -> Report:
     if tree is not None and tree.tag == CII_ROOT:
         return validate_cii(xml)
     return validate_ubl(xml)
+
+
+def validate_xrechnung(xml: bytes) -> Report:
+    """Check a CII or UBL document against its XSD, the EN 16931 schematron and the XRechnung
+    3.0 rules (BR-DE-*, the German CIUS)."""
+    base = validate(xml)
+    tree, _ = _parse(xml)
+    if tree is None:
+        return base
+    syntax = "cii" if tree.tag == CII_ROOT else "ubl"
+    fatal, warnings = _schematron(XRECHNUNG_XSLT[syntax], _text(xml, tree))
+    return Report(
+        xsd_errors=base.xsd_errors, fatal=base.fatal + fatal, warnings=base.warnings + warnings
+    )
 
 
 def validate_cii(xml: bytes) -> Report:

@@ -1,9 +1,10 @@
 """The figures of a CII document as drafthorse elements: invoice lines (BG-25), allowances
 and charges (BG-20, BG-21, BG-27, BG-28), the VAT breakdown (BG-23) and the totals (BG-22).
 
-A VAT category carries its rate as ``RateApplicablePercent`` except ``O`` (not subject to
-VAT), which has none (BR-O-05, BR-O-06, BR-O-07, BR-O-09). A line allowance or charge states
-no category: it is taxed with its line.
+A VAT category carries its rate as ``RateApplicablePercent``; on lines and allowances and
+charges, ``O`` (not subject to VAT) has none (BR-O-05, BR-O-06, BR-O-07), and in the VAT
+breakdown it states 0, which EN 16931 allows and XRechnung requires (BR-DE-14). A line
+allowance or charge states no category: it is taxed with its line.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def breakdown_row(row: TaxBreakdown, figures: Figures) -> Any:
     tax.basis_amount = figures.amount(row.taxable, f"taxable amount of {row.category.value}")
     tax.category_code = row.category.value
     tax.exemption_reason_code = row.exemption_code
-    tax.rate_applicable_percent = _rate(row.category, row.rate)
+    # XRechnung wants the rate of every breakdown (BR-DE-14), 0 for O; EN 16931 allows that
+    tax.rate_applicable_percent = percent(row.rate)
     return tax
 
 

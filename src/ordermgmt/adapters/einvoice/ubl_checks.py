@@ -138,6 +138,14 @@ def _endpoints(document: InvoiceDocument) -> Iterator[str]:
 
 def _peppol(document: InvoiceDocument) -> Iterator[str]:
     yield from _endpoints(document)
+    for party, term in ((document.seller, "BT-34"), (document.buyer, "BT-49")):
+        address = party.electronic_address
+        if address is not None and address.scheme == "EM":
+            # Peppol delivers to participant identifiers (PEPPOL-EN16931-CL008), not e-mail
+            yield (
+                f"Peppol needs a participant identifier as electronic address ({term}), "
+                f"such as a GLN (0088) or a VAT number (9930 for Germany), not an e-mail address"
+            )
     if not document.buyer_reference and not document.purchase_order_reference:
         yield "a buyer reference (BT-10) or purchase order reference (BT-13) is required"
     notes = bool(document.note) + len(document.extra)

@@ -51,6 +51,7 @@ def tax_total(document: InvoiceDocument) -> Element:
                 row.rate,
                 cbc("TaxExemptionReasonCode", row.exemption_code),
                 cbc("TaxExemptionReason", row.exemption_reason),
+                breakdown=True,
             ),
         )
         for row in document.tax_breakdown

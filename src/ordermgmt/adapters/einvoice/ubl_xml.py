@@ -88,11 +88,18 @@ def percent(rate: Decimal) -> str:
 
 
 def tax_category(
-    name: str, category: VatCategory, rate: Decimal, *extra: Element | None
+    name: str,
+    category: VatCategory,
+    rate: Decimal,
+    *extra: Element | None,
+    breakdown: bool = False,
 ) -> Element:
     """A ``cac:TaxCategory``/``ClassifiedTaxCategory`` of the VAT scheme. Category ``O``
-    (not subject to VAT) carries no rate (BR-O-05 & co)."""
-    rate_element = None if category is VatCategory.OUTSIDE_SCOPE else cbc("Percent", percent(rate))
+    (not subject to VAT) carries no rate on lines and allowances and charges (BR-O-05 & co);
+    in the VAT breakdown (``breakdown``) it states 0, which EN 16931 allows and XRechnung
+    requires (BR-DE-14)."""
+    omitted = category is VatCategory.OUTSIDE_SCOPE and not breakdown
+    rate_element = None if omitted else cbc("Percent", percent(rate))
     return required(
         name,
         cbc("ID", category.value),
