@@ -325,8 +325,10 @@ def _references(
         draw(leitweg()) if profile.xrechnung else draw(pick("", "4711", "Dept. 7"))
     )
     fields["purchase_order_reference"] = draw(pick("", "PO-2291", "Bestellung 17/A"))
-    if profile.peppol and not fields["buyer_reference"] and not fields["purchase_order_reference"]:
-        fields["purchase_order_reference"] = f"PO-{serial}"
+    if profile.peppol and not fields["buyer_reference"]:
+        # a buyer or order reference (PEPPOL-EN16931-R003); a German seller needs the
+        # buyer reference itself (DE-R-015)
+        fields["buyer_reference"] = f"AP-{serial}"
     fields["sales_order_reference"] = draw(pick("", f"SO-{serial:06d}"))
     fields["note"] = draw(MAYBE_TEXT)
     if kind is DocumentType.CREDIT_NOTE:

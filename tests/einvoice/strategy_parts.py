@@ -243,7 +243,8 @@ def sellers(draw: st.DrawFn, country: str, vat: bool, profile: Profile) -> Party
         electronic_address=_maybe(
             draw, electronic_addresses(vat_id_, not profile.peppol), profile.endpoints
         ),
-        contact=_maybe(draw, contacts(profile.xrechnung), profile.xrechnung),
+        # XRechnung, and Peppol for a German seller, want the whole contact (BR-DE-2, DE-R-002)
+        contact=_maybe(draw, contacts(profile.endpoints), profile.endpoints),
     )
 
 

@@ -260,7 +260,11 @@ def test_peppol_refuses_a_document_without_buyer_or_order_reference() -> None:
     document = replace(full_invoice(), buyer_reference="", purchase_order_reference="")
     with pytest.raises(DocumentError, match=r"BT-10.*BT-13"):
         render_ubl(document, DocumentFormat.PEPPOL)
-    assert render_ubl(replace(document, purchase_order_reference="PO-1"), DocumentFormat.PEPPOL)
+    with_order = replace(document, purchase_order_reference="PO-1")
+    with pytest.raises(DocumentError, match="DE-R-015"):  # a German seller names the buyer's
+        render_ubl(with_order, DocumentFormat.PEPPOL)
+    austrian = replace(with_order.seller, address=replace(with_order.seller.address, country="AT"))
+    assert render_ubl(replace(with_order, seller=austrian), DocumentFormat.PEPPOL)
 
 
 def test_xrechnung_refuses_a_document_without_the_buyer_reference() -> None:

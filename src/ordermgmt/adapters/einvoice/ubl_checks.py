@@ -138,6 +138,7 @@ def _endpoints(document: InvoiceDocument) -> Iterator[str]:
 
 def _peppol(document: InvoiceDocument) -> Iterator[str]:
     yield from _endpoints(document)
+    yield from _german_seller_in_peppol(document)
     for party, term in ((document.seller, "BT-34"), (document.buyer, "BT-49")):
         address = party.electronic_address
         if address is not None and address.scheme == "EM":
@@ -174,6 +175,24 @@ def _xrechnung(document: InvoiceDocument) -> Iterator[str]:
     if not document.buyer_reference:
         yield "the buyer reference (BT-10, the Leitweg-ID) is missing (BR-DE-15)"
     yield from _xrechnung_payment(document)
+    yield from _seller_contact(document)
+    yield from _xrechnung_party(document.seller, "seller", ("BT-37", "BT-38"))
+    yield from _xrechnung_party(document.buyer, "buyer", ("BT-52", "BT-53"))
+    if not document.seller.vat_id and not document.seller.tax_number:
+        yield "the seller VAT identifier (BT-31) or tax number (BT-32) is missing (BR-DE-16)"
+
+
+def _german_seller_in_peppol(document: InvoiceDocument) -> Iterator[str]:
+    """Peppol's national rules for a German seller (DE-R-*): the buyer reference and the
+    seller's contact, as XRechnung wants them."""
+    if document.seller.address.country != "DE":
+        return
+    if not document.buyer_reference:
+        yield "a German seller's Peppol invoice needs the buyer reference (BT-10, DE-R-015)"
+    yield from _seller_contact(document)
+
+
+def _seller_contact(document: InvoiceDocument) -> Iterator[str]:
     contact = document.seller.contact
     for term, value in (
         ("name (BT-41", contact.name if contact else ""),
@@ -182,10 +201,6 @@ def _xrechnung(document: InvoiceDocument) -> Iterator[str]:
     ):
         if not value:
             yield f"the seller contact {term}) is missing"
-    yield from _xrechnung_party(document.seller, "seller", ("BT-37", "BT-38"))
-    yield from _xrechnung_party(document.buyer, "buyer", ("BT-52", "BT-53"))
-    if not document.seller.vat_id and not document.seller.tax_number:
-        yield "the seller VAT identifier (BT-31) or tax number (BT-32) is missing (BR-DE-16)"
 
 
 def _xrechnung_party(party: Party, role: str, terms: tuple[str, str]) -> Iterator[str]:

@@ -33,19 +33,19 @@ MEDIA_TYPES = frozenset({"application/pdf", "application/xml"})
 
 def a_document(number: str = "INV-2026-000001") -> InvoiceDocument:
     """An invoice of two chairs at 149.00 EUR, 19 %, from a German seller to a German buyer,
-    with what every format asks for (electronic addresses and a buyer reference for Peppol
-    and XRechnung, the seller's contact for XRechnung)."""
+    with what every format asks for (participant identifiers as electronic addresses and a
+    buyer reference for Peppol and XRechnung, the seller's contact for XRechnung)."""
     seller = Party(
         "Stuhlwerk GmbH",
         PostalAddress(("Hauptstr. 1",), "Berlin", "10115", "DE"),
         vat_id="DE123456789",
-        electronic_address=ElectronicAddress("rechnung@stuhlwerk.example"),
+        electronic_address=ElectronicAddress("DE123456789", "9930"),
         contact=Contact("Anna Weber", "+49 30 1234567", "anna@stuhlwerk.example"),
     )
     buyer = Party(
         "ACME GmbH",
         PostalAddress(("Weg 2",), "Hamburg", "20095", "DE"),
-        electronic_address=ElectronicAddress("ap@acme.example"),
+        electronic_address=ElectronicAddress("4012345000009", "0088"),
     )
     line = InvoiceLine(
         id="1",
