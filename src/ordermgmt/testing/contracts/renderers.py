@@ -31,10 +31,8 @@ from ordermgmt.ports import DocumentRenderer
 MEDIA_TYPES = frozenset({"application/pdf", "application/xml"})
 
 
-def a_document(number: str = "INV-2026-000001") -> InvoiceDocument:
-    """An invoice of two chairs at 149.00 EUR, 19 %, from a German seller to a German buyer,
-    with what every format asks for (participant identifiers as electronic addresses and a
-    buyer reference for Peppol and XRechnung, the seller's contact for XRechnung)."""
+def _parties() -> tuple[Party, Party]:
+    """A German seller and buyer with participant identifiers and the seller's contact."""
     seller = Party(
         "Stuhlwerk GmbH",
         PostalAddress(("Hauptstr. 1",), "Berlin", "10115", "DE"),
@@ -47,6 +45,14 @@ def a_document(number: str = "INV-2026-000001") -> InvoiceDocument:
         PostalAddress(("Weg 2",), "Hamburg", "20095", "DE"),
         electronic_address=ElectronicAddress("4012345000009", "0088"),
     )
+    return seller, buyer
+
+
+def a_document(number: str = "INV-2026-000001") -> InvoiceDocument:
+    """An invoice of two chairs at 149.00 EUR, 19 %, from a German seller to a German buyer,
+    with what every format asks for (participant identifiers as electronic addresses and a
+    buyer reference for Peppol and XRechnung, the seller's contact for XRechnung)."""
+    seller, buyer = _parties()
     line = InvoiceLine(
         id="1",
         name="Office chair",
