@@ -86,7 +86,9 @@ class OrderManagement(
         :meth:`from_url`, the simulated adapters (recording purchasing and notifications, a
         simulated parcel carrier ``"parcel"``) besides the own fleet with one van
         (``"own-fleet"``). Carriers in ``carriers`` join these; one with the name of a built-in
-        carrier replaces it. Nothing it does leaves the process."""
+        carrier replaces it. Nothing it does leaves the process. ``seller``: the company its
+        invoices name, which e-invoices and PDFs need; ``documents``: what renders them (by
+        default the e-invoice renderer, where the ``einvoice`` extra is installed)."""
         from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
 
         return cls(
@@ -125,10 +127,8 @@ class OrderManagement(
         """An OMS on a database: ``sqlite:///orders.db`` (embedded) or
         ``postgresql+psycopg://user@host/db`` (extra ``ordermgmt[postgres]``), or on any
         storage another package registers for its URL scheme (entry point group
-        ``ordermgmt.adapters``).
-
-        An out-of-date or empty schema raises ``SchemaOutOfDate`` unless ``migrate=True``
-        (or ``python -m ordermgmt db upgrade URL`` ran first).
+        ``ordermgmt.adapters``). An out-of-date or empty schema raises ``SchemaOutOfDate``
+        unless ``migrate=True`` (or ``python -m ordermgmt db upgrade URL`` ran first).
 
         A durable OMS never claims an effect that did not happen, so nothing simulated serves
         unless ``simulate`` names it: ``"parcel"`` (a simulated parcel carrier),
@@ -136,8 +136,8 @@ class OrderManagement(
         any other name is a ``ValidationError``. Without a purchasing adapter requisitions
         stay pending, without notifications invoices stay unsent (``resend_invoice`` sends them
         once one is configured), and the carriers are those in ``carriers`` plus the own fleet
-        (``"own-fleet"``), unless one of them has that name and replaces it.
-        Opening logs once, at INFO, which adapter serves each port."""
+        (``"own-fleet"``), unless one of them has that name and replaces it. ``seller`` and
+        ``documents`` as in :meth:`in_memory`. Opening logs which adapter serves each port."""
         from ordermgmt import bootstrap  # the one sanctioned upward import (see pyproject)
 
         return cls(
